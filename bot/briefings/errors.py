@@ -1,0 +1,29 @@
+"""Errors whose message is fit to show the user as it is (one line, no traceback)."""
+
+
+class BriefingError(Exception):
+    """Base: the input or request cannot be served; ``str(error)`` says why."""
+
+
+class EmptyInput(BriefingError):
+    """Nothing to store: empty or whitespace-only text."""
+
+
+class InputTooLarge(BriefingError):
+    """Over the configured size limit."""
+
+
+class BinaryInput(BriefingError):
+    """Bytes that are not text in any encoding we recognise."""
+
+
+class NoTextFound(BriefingError):
+    """A page or file with markup but no article text."""
+
+
+class UnsupportedInput(BriefingError):
+    """A file type or path we do not ingest."""
+
+
+class InvalidArgument(BriefingError):
+    """A command argument that cannot be used (bad id, date, method...)."""

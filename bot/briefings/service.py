@@ -1,0 +1,307 @@
+"""``Briefings``: the one object the CLI and the Telegram handlers call."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from storage import Archive, ArticleNotFound, MentionRow, NewArticle, StoredArticle, utcnow
+from summarizer import DEFAULT_METHOD, UnknownMethod, analyze, detect_language, get_method
+
+from .errors import BriefingError, InvalidArgument
+from .loaders import (
+    FileJob, RawDocument, check_size, collect_files, fallback_title, from_text, load_file,
+)
+from .models import (
+    ArticleView, Digest, DigestItem, EntityCount, IngestResult, SearchResult, SummaryView,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_QUERY_CHARS = 300
+_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def normalize_date(value: str | None, *, field_name: str = "date") -> str | None:
+    """An ISO date (kept at its precision) or any date dateparser reads -> ISO 8601 string."""
+    if value is None or not str(value).strip():
+        return None
+    value = str(value).strip()
+    if _ISO_DATE.match(value):
+        return value
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        import dateparser
+
+        parsed = dateparser.parse(value, settings={"RETURN_AS_TIMEZONE_AWARE": True, "TIMEZONE": "UTC"})
+    if parsed is None:
+        raise InvalidArgument(f"cannot read {field_name} {value!r}; try 2025-05-27 or '2 days ago'")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+
+
+class Briefings:
+    """Ingest, summarize, search and brief over one :class:`storage.Archive`.
+
+    Example::
+
+        briefings = Briefings(Archive("briefing.db"))
+        result = briefings.ingest_text(pasted_text, source="Reuters")
+        print(result.message)
+    """
+
+    def __init__(
+        self,
+        archive: Archive,
+        *,
+        method: str = DEFAULT_METHOD,
+        summary_sentences: int = 3,
+        max_input_bytes: int = 10_000_000,
+    ) -> None:
+        self.archive = archive
+        self.method = get_method(method).name
+        self.summary_sentences = summary_sentences
+        self.max_input_bytes = max_input_bytes
+
+    @classmethod
+    def from_settings(cls, settings, db: str | None = None) -> Briefings:
+        return cls(
+            Archive(db or settings.briefing_db),
+            method=settings.briefing_summarizer,
+            summary_sentences=settings.briefing_summary_sentences,
+            max_input_bytes=settings.briefing_max_input_bytes,
+        )
+
+    def close(self) -> None:
+        self.archive.close()
+
+    # -- ingest --------------------------------------------------------------------------
+    def ingest_text(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        source: str | None = None,
+        url: str | None = None,
+        published_at: str | None = None,
+        origin: str = "text",
+    ) -> IngestResult:
+        """Store pasted/forwarded text (first line becomes the title if it reads as one)."""
+        check_size(len(text.encode("utf-8", "surrogatepass")), self.max_input_bytes, "the text")
+        doc = from_text(text, origin=origin)
+        return self.ingest_document(
+            replace(doc, title=title or doc.title, source=source, url=url, published_at=published_at)
+        )
+
+    def ingest_document(self, doc: RawDocument) -> IngestResult:
+        """Store a document, then analyse it. The text is committed before analysis runs."""
+        duplicate = self.archive.find_duplicate(text=doc.text, url=doc.url)
+        if duplicate:
+            return self._result(self.archive.get_article(duplicate.id), False, duplicate.matched_on)
+        warnings = list(doc.warnings)
+        language = doc.language or detect_language(doc.text).code
+        if language == "und":
+            warnings.append("language not recognised")
+        published_at = None
+        try:
+            published_at = normalize_date(doc.published_at, field_name="publish date")
+        except InvalidArgument as error:
+            warnings.append(str(error))
+        added = self.archive.add_article(
+            NewArticle(
+                title=(doc.title or fallback_title(doc.text))[:300],
+                text=doc.text,
+                source=doc.source,
+                url=doc.url,
+                language=language,
+                published_at=published_at,
+                origin=doc.origin,
+                warnings=warnings,
+            )
+        )
+        article = self.archive.get_article(added.id)
+        if added.created:
+            self._analyse(article)
+        return self._result(article, added.created, added.matched_on)
+
+    def _analyse(self, article: StoredArticle) -> None:
+        try:
+            analysis = analyze(
+                article.text, method=self.method, sentences=self.summary_sentences,
+                language=None if article.language in (None, "und") else article.language,
+            )
+            self.archive.save_analysis(
+                article.id,
+                method=analysis.method,
+                sentences=self.summary_sentences,
+                summary=[s.text for s in analysis.summary],
+                mentions=[MentionRow(m.name, m.text, m.type, m.start, m.end) for m in analysis.mentions],
+            )
+        except Exception as error:  # analysis must never lose the stored text
+            logger.exception("analysis of article #%s failed", article.id)
+            self.archive.set_analysis_error(article.id, f"{type(error).__name__}: {error}")
+
+    def _result(self, article: StoredArticle, created: bool, matched_on: str | None) -> IngestResult:
+        return IngestResult(
+            article_id=article.id,
+            created=created,
+            title=article.title,
+            summary=self._summary(article),
+            language=article.language,
+            source=article.source,
+            published_at=article.published_at,
+            matched_on=matched_on,
+            warnings=list(article.warnings),
+        )
+
+    def ingest_file(self, path: str | Path, meta: dict | None = None) -> IngestResult:
+        """Ingest one .txt/.md/.html file; ``meta`` (from a manifest) overrides what it says."""
+        path = Path(path)
+        doc = load_file(path, self.max_input_bytes)
+        meta = meta or {}
+        doc = replace(
+            doc,
+            title=meta.get("title") or doc.title,
+            source=meta.get("source") or doc.source,
+            url=meta.get("url") or doc.url,
+            published_at=meta.get("published_at") or doc.published_at,
+            language=meta.get("language") or doc.language,
+            origin=meta.get("origin") or doc.origin,
+        )
+        return replace(self.ingest_document(doc), input=str(path))
+
+    def ingest_paths(self, paths: Iterable[str | Path]) -> Iterator[IngestResult | BriefingError]:
+        """Ingest files and folders; yields a result or the error for each file."""
+        return self.run_jobs(collect_files(paths))
+
+    def plan_paths(self, paths: Iterable[str | Path]) -> list[FileJob | BriefingError]:
+        """The files (with manifest metadata) that ``paths`` expand to, or why each cannot be."""
+        return list(collect_files(paths))
+
+    def _ingest_job(self, job: FileJob) -> IngestResult | BriefingError:
+        try:
+            return self.ingest_file(job.path, job.meta)
+        except BriefingError as error:
+            message = str(error)
+            if job.path.name not in message:
+                message = f"{job.path}: {message}"
+            return type(error)(message)
+
+    def run_jobs(self, jobs: Iterable[FileJob | BriefingError]) -> Iterator[IngestResult | BriefingError]:
+        """Ingest planned files one by one; a failing file yields its error and the rest go on."""
+        for job in jobs:
+            yield job if isinstance(job, BriefingError) else self._ingest_job(job)
+
+    # -- reading -------------------------------------------------------------------------
+    def _summary(self, article: StoredArticle, method: str | None = None, sentences: int | None = None) -> list[str]:
+        """Stored summary, computed and cached on first request."""
+        method = get_method(method or self.method).name
+        sentences = sentences or self.summary_sentences
+        cached = self.archive.get_summary(article.id, method, sentences)
+        if cached is not None:
+            return cached
+        try:
+            analysis = analyze(article.text, method=method, sentences=sentences,
+                               language=None if article.language in (None, "und") else article.language,
+                               entities=False)
+        except Exception:
+            logger.exception("summary of article #%s failed", article.id)
+            return []
+        summary = [s.text for s in analysis.summary]
+        self.archive.save_summary(article.id, method, sentences, summary)
+        return summary
+
+    def get_article(self, article_id: int | str) -> StoredArticle:
+        return self.archive.get_article(parse_id(article_id))
+
+    def article(self, article_id: int | str, *, with_text: bool = True) -> ArticleView:
+        stored = self.get_article(article_id)
+        entities = [EntityCount(*row) for row in self.archive.top_entities(article_ids=[stored.id], limit=10)]
+        return ArticleView(
+            id=stored.id, title=stored.title, source=stored.source, url=stored.url,
+            language=stored.language, published_at=stored.published_at, ingested_at=stored.ingested_at,
+            origin=stored.origin, summary=self._summary(stored), entities=entities,
+            warnings=list(stored.warnings), text=stored.text if with_text else None,
+            analysis_error=stored.analysis_error,
+        )
+
+    def summarize_article(self, article_id: int | str, *, method: str | None = None, sentences: int | None = None) -> SummaryView:
+        stored = self.get_article(article_id)
+        sentences = check_count(sentences or self.summary_sentences)
+        method = checked_method(method or self.method)
+        analysis = analyze(stored.text, method=method, sentences=sentences,
+                           language=None if stored.language in (None, "und") else stored.language,
+                           entities=False)
+        return SummaryView(stored.id, stored.title, analysis.method, analysis.language.code,
+                           [s.text for s in analysis.summary], len(analysis.sentences), list(analysis.warnings))
+
+    def summarize_text(self, text: str, *, method: str | None = None, sentences: int | None = None) -> SummaryView:
+        sentences = check_count(sentences or self.summary_sentences)
+        method = checked_method(method or self.method)
+        doc = from_text(text)
+        analysis = analyze(doc.text, method=method, sentences=sentences, entities=False)
+        return SummaryView(None, doc.title, analysis.method, analysis.language.code,
+                           [s.text for s in analysis.summary], len(analysis.sentences), list(analysis.warnings))
+
+    def summarize_file(self, path: str | Path, *, method: str | None = None, sentences: int | None = None) -> SummaryView:
+        doc = load_file(Path(path), self.max_input_bytes)
+        view = self.summarize_text(doc.text, method=method, sentences=sentences)
+        return replace(view, title=doc.title or view.title, warnings=list(doc.warnings) + view.warnings)
+
+    def list_articles(self, *, limit: int = 20, offset: int = 0) -> list[ArticleView]:
+        return [self.article(a.id, with_text=False) for a in self.archive.articles(limit=limit, offset=offset)]
+
+    def search(self, query: str, *, limit: int = 10, offset: int = 0) -> list[SearchResult]:
+        query = (query or "").strip()
+        if not query:
+            raise InvalidArgument("give words to search for, e.g. search France")
+        if len(query) > MAX_QUERY_CHARS:
+            raise InvalidArgument(f"search query is too long ({len(query)} characters; at most {MAX_QUERY_CHARS})")
+        return [
+            SearchResult(h.article.id, h.article.title, h.article.source, h.article.published_at, h.snippet)
+            for h in self.archive.search(query, limit=limit, offset=offset)
+        ]
+
+    def digest(self, *, since: str | None = None, limit: int = 20, entities: int = 10) -> Digest:
+        """Articles ingested since ``since`` (any date dateparser reads; default: all)."""
+        since_iso = normalize_date(since, field_name="--since") if since else None
+        if since_iso and len(since_iso) == 10:
+            since_iso += "T00:00:00+00:00"
+        articles = self.archive.articles(since=since_iso, limit=None)
+        ids = [a.id for a in articles]
+        items = [
+            DigestItem(a.id, a.title, a.source, a.url, a.published_at, self._summary(a))
+            for a in articles[:limit]
+        ]
+        top = [EntityCount(*row) for row in self.archive.top_entities(article_ids=ids, limit=entities)]
+        return Digest(since_iso, utcnow(), items, top, len(articles))
+
+
+def parse_id(value: int | str) -> int:
+    """An article id from user input ("12", "#12")."""
+    text = str(value).strip().lstrip("#")
+    if not text.isdigit() or int(text) <= 0 or len(text) > 18:
+        raise InvalidArgument(f"{str(value)[:40]!r} is not an article id (a number such as 12)")
+    return int(text)
+
+
+def check_count(sentences: int) -> int:
+    if not 1 <= sentences <= 50:
+        raise InvalidArgument("the number of sentences must be between 1 and 50")
+    return sentences
+
+
+def checked_method(method: str) -> str:
+    try:
+        return get_method(method).name
+    except UnknownMethod as error:
+        raise InvalidArgument(str(error)) from error
+
+
+__all__ = ["ArticleNotFound", "Briefings", "normalize_date", "parse_id"]

@@ -1,0 +1,393 @@
+"""``briefing``: the offline command line. Every command calls :class:`Briefings`.
+
+Every subcommand takes ``--json`` for machine-readable output; the default is for people.
+Errors are one line on stderr and exit code 1 (``--debug`` shows the traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from storage import StorageError
+from summarizer import METHODS
+
+from . import __version__
+from .briefings import BriefingError, Briefings
+from .briefings.models import ArticleView, Digest, EntityCount, IngestResult, to_dict
+from .config import Settings
+
+logger = logging.getLogger(__name__)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+PROGRESS_MIN_FILES = 5
+JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+@dataclass
+class State:
+    settings: Settings
+    db: str
+    debug: bool
+    _briefings: Briefings | None = None
+
+    @property
+    def briefings(self) -> Briefings:
+        if self._briefings is None:
+            self._briefings = Briefings.from_settings(self.settings, self.db)
+        return self._briefings
+
+
+class BriefingGroup(click.Group):
+    """Turns domain errors into one clear line and exit code 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (BriefingError, StorageError, ValueError) as error:
+            if ctx.obj is not None and ctx.obj.debug:
+                raise
+            err.print(f"[red]error:[/] {escape(str(error))}")
+            ctx.exit(1)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as error:  # last resort: still one line
+            if ctx.obj is not None and ctx.obj.debug:
+                raise
+            logger.debug("unexpected error", exc_info=True)
+            err.print(f"[red]error:[/] internal error ({type(error).__name__}: {escape(str(error))}); "
+                      "run with --debug for the traceback")
+            ctx.exit(1)
+        finally:
+            if ctx.obj is not None and ctx.obj._briefings is not None:
+                ctx.obj._briefings.close()
+
+
+def emit(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group(cls=BriefingGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", metavar="PATH", help="SQLite archive (default: $BRIEFING_DB or ./briefing.db).")
+@click.option("--debug", is_flag=True, help="Verbose logs and full tracebacks.")
+@click.version_option(__version__, prog_name="briefing")
+@click.pass_context
+def main(ctx: click.Context, db: str | None, debug: bool) -> None:
+    """Newsroom briefings from your article archive, offline."""
+    settings = Settings.load()
+    logging.basicConfig(
+        level=logging.DEBUG if debug else getattr(logging, settings.briefing_log_level.upper(), logging.INFO),
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    if not debug:  # library chatter is not for the terminal
+        for noisy in ("trafilatura", "htmldate", "charset_normalizer", "bot.briefings.service"):
+            logging.getLogger(noisy).setLevel(logging.CRITICAL)
+    ctx.obj = State(settings, db or settings.briefing_db, debug)
+
+
+# -- rendering ------------------------------------------------------------------------------
+def _date(value: str | None) -> str:
+    return value[:10] if value else "date unknown"
+
+
+def _byline(source: str | None, published_at: str | None, language: str | None = None) -> str:
+    parts = [source or "source unknown", _date(published_at)]
+    if language:
+        parts.append(language)
+    return " · ".join(parts)
+
+
+def _print_summary(sentences: list[str], indent: str = "   ") -> None:
+    if not sentences:
+        out.print(f"{indent}[dim](no summary)[/]")
+    for sentence in sentences:
+        out.print(f"{indent}• {escape(sentence)}")
+
+
+def _print_entities(entities: list[EntityCount], heading: str = "Top entities") -> None:
+    if not entities:
+        return
+    listed = ", ".join(f"{escape(e.name)} [dim]({e.type}, {e.mentions}×)[/]" for e in entities)
+    out.print(f"[bold]{heading}:[/] {listed}")
+
+
+def _print_ingest(result: IngestResult | BriefingError) -> None:
+    if isinstance(result, BriefingError):
+        err.print(f"[red]✗[/] {escape(str(result))}")
+        return
+    mark = "[green]✓[/]" if result.created else "[yellow]=[/]"
+    out.print(f"{mark} {escape(result.message)}")
+    for warning in result.warnings:
+        out.print(f"   [yellow]![/] {escape(warning)}")
+
+
+def _print_digest(digest: Digest, heading: str) -> None:
+    out.print(f"[bold underline]{escape(heading)}[/]")
+    since = f" since {digest.since}" if digest.since else ""
+    shown = f", showing {len(digest.items)}" if len(digest.items) < digest.total_articles else ""
+    out.print(f"[dim]{digest.total_articles} article(s){since}{shown} · generated {digest.generated_at}[/]\n")
+    if not digest.items:
+        out.print("No new articles.")
+    for item in digest.items:
+        out.print(f"[bold]#{item.id} {escape(item.title)}[/]")
+        out.print(f"   [dim]{escape(_byline(item.source, item.published_at))}[/]")
+        _print_summary(item.summary)
+        out.print()
+    _print_entities(digest.top_entities)
+
+
+# -- commands -------------------------------------------------------------------------------
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--source", help="Source name for text read from stdin ('-').")
+@JSON_OPTION
+@click.pass_obj
+def ingest(state: State, paths: tuple[str, ...], source: str | None, as_json: bool) -> None:
+    """Store articles from files (.txt .md .html), folders, or '-' for stdin.
+
+    A folder's manifest.json may give title, source, url, published_at and language per
+    file. Text already stored (or the same URL) is not stored twice.
+    """
+    briefings = state.briefings
+    results: list[IngestResult | BriefingError] = []
+    if "-" in paths:
+        try:
+            results.append(briefings.ingest_text(sys.stdin.read(), source=source, origin="stdin"))
+        except BriefingError as error:
+            results.append(type(error)(f"stdin: {error}"))
+        paths = tuple(p for p in paths if p != "-")
+    jobs = briefings.plan_paths(paths)
+    show_progress = not as_json and len(jobs) >= PROGRESS_MIN_FILES and err.is_terminal
+    report: Callable[[IngestResult | BriefingError], None] = (lambda r: None) if as_json else _print_ingest
+    for result in results:
+        report(result)
+    if show_progress:
+        from rich.progress import Progress
+
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("ingesting", total=len(jobs))
+            for result in briefings.run_jobs(jobs):
+                results.append(result)
+                progress.advance(task)
+    else:
+        for result in briefings.run_jobs(jobs):
+            results.append(result)
+            report(result)
+    if show_progress:
+        for result in results:
+            report(result)
+    done = [r for r in results if isinstance(r, IngestResult)]
+    failed = [r for r in results if isinstance(r, BriefingError)]
+    if as_json:
+        emit({
+            "stored": sum(r.created for r in done),
+            "duplicates": sum(not r.created for r in done),
+            "failed": len(failed),
+            "results": to_dict(done),
+            "errors": [str(e) for e in failed],
+        })
+    elif len(results) > 1:
+        out.print(f"[dim]{sum(r.created for r in done)} stored, {sum(not r.created for r in done)} "
+                  f"already stored, {len(failed)} failed[/]")
+    if failed or not results:
+        if not results:
+            err.print("[red]error:[/] nothing to ingest (no .txt, .md or .html files found)")
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("target")
+@click.option("--method", "-m", type=click.Choice(sorted(METHODS), case_sensitive=False),
+              help="Summarizer (default: $BRIEFING_SUMMARIZER or newsrank).")
+@click.option("--sentences", "-n", type=click.IntRange(1, 50), help="Sentences in the summary (default 3).")
+@JSON_OPTION
+@click.pass_obj
+def summarize(state: State, target: str, method: str | None, sentences: int | None, as_json: bool) -> None:
+    """Summarize a stored article (ID) or a file, without storing it."""
+    briefings = state.briefings
+    if Path(target).is_file():
+        view = briefings.summarize_file(target, method=method, sentences=sentences)
+    else:
+        view = briefings.summarize_article(target, method=method, sentences=sentences)
+    if as_json:
+        emit(to_dict(view))
+        return
+    label = f"#{view.article_id} " if view.article_id else ""
+    out.print(f"[bold]{escape(label + (view.title or target))}[/]")
+    out.print(f"[dim]{view.method}, {len(view.sentences)} of {view.total_sentences} sentences, "
+              f"language {view.language}[/]")
+    _print_summary(view.sentences)
+    for warning in view.warnings:
+        out.print(f"[yellow]![/] {escape(warning)}")
+
+
+@main.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(1, 200), default=10, show_default=True)
+@JSON_OPTION
+@click.pass_obj
+def search(state: State, query: tuple[str, ...], limit: int, as_json: bool) -> None:
+    """Full-text search over titles and texts (best match first)."""
+    hits = state.briefings.search(" ".join(query), limit=limit)
+    if as_json:
+        emit(to_dict(hits))
+        return
+    if not hits:
+        out.print(f"No articles match {escape(' '.join(query))!r}.")
+        return
+    for hit in hits:
+        out.print(f"[bold]#{hit.id} {escape(hit.title)}[/] [dim]{escape(_byline(hit.source, hit.published_at))}[/]")
+        out.print(f"   {escape(hit.snippet)}")
+
+
+@main.command()
+@click.option("--since", help="Only articles ingested since then: 2025-05-27, '2 days ago', yesterday...")
+@click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True)
+@JSON_OPTION
+@click.pass_obj
+def digest(state: State, since: str | None, limit: int, as_json: bool) -> None:
+    """A briefing of the latest articles: summaries and the most mentioned entities."""
+    result = state.briefings.digest(since=since, limit=limit)
+    if as_json:
+        emit(to_dict(result))
+        return
+    _print_digest(result, "Briefing")
+
+
+@main.command(name="list")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0)
+@JSON_OPTION
+@click.pass_obj
+def list_(state: State, limit: int, offset: int, as_json: bool) -> None:
+    """List stored articles, newest first."""
+    views = state.briefings.list_articles(limit=limit, offset=offset)
+    if as_json:
+        emit(to_dict(views))
+        return
+    if not views:
+        out.print("The archive is empty. Try: briefing ingest seeds/")
+        return
+    table = Table(show_header=True, header_style="bold", box=None)
+    for column in ("id", "published", "source", "lang", "title"):
+        table.add_column(column, overflow="fold")
+    for v in views:
+        table.add_row(str(v.id), _date(v.published_at), escape(v.source or "—"), v.language or "—", escape(v.title))
+    out.print(table)
+
+
+@main.command()
+@click.argument("article_id")
+@click.option("--text/--no-text", default=True, help="Print the full text (default) or not.")
+@JSON_OPTION
+@click.pass_obj
+def show(state: State, article_id: str, text: bool, as_json: bool) -> None:
+    """Show one article: metadata, summary, entities and text."""
+    view: ArticleView = state.briefings.article(article_id, with_text=text)
+    if as_json:
+        emit(to_dict(view))
+        return
+    out.print(f"[bold]#{view.id} {escape(view.title)}[/]")
+    out.print(f"[dim]{escape(_byline(view.source, view.published_at, view.language))} · "
+              f"ingested {view.ingested_at}[/]")
+    if view.url:
+        out.print(f"[dim]{escape(view.url)}[/]")
+    out.print("[bold]Summary:[/]")
+    _print_summary(view.summary)
+    _print_entities(view.entities, "Entities")
+    for warning in view.warnings:
+        out.print(f"[yellow]![/] {escape(warning)}")
+    if view.analysis_error:
+        out.print(f"[yellow]! analysis failed: {escape(view.analysis_error)}[/]")
+    if view.text:
+        out.print()
+        out.print(escape(view.text))
+
+
+@main.command()
+@JSON_OPTION
+def methods(as_json: bool) -> None:
+    """List the summarizers (--method names)."""
+    from summarizer import DEFAULT_METHOD
+
+    rows = [{"name": m.name, "description": m.description, "default": m.name == DEFAULT_METHOD}
+            for m in METHODS.values()]
+    if as_json:
+        emit(rows)
+        return
+    for row in rows:
+        star = " [green](default)[/]" if row["default"] else ""
+        out.print(f"[bold]{row['name']:<9}[/] {escape(row['description'])}{star}")
+
+
+@main.command()
+@JSON_OPTION
+@click.pass_obj
+def stats(state: State, as_json: bool) -> None:
+    """Archive statistics and schema version."""
+    archive = state.briefings.archive
+    s = archive.stats()
+    data = {
+        "db": archive.path,
+        "schema_version": archive.schema_version,
+        "migrations": archive.applied_migrations(),
+        "articles": s.articles,
+        "summaries": s.summaries,
+        "mentions": s.mentions,
+        "entities": s.entities,
+        "languages": s.languages,
+        "size_bytes": s.size_bytes,
+    }
+    if as_json:
+        emit(data)
+        return
+    for key, value in data.items():
+        out.print(f"[bold]{key:<15}[/] {escape(str(value))}")
+
+
+@main.command()
+@click.option("--seeds", "seeds_dir", default="seeds", show_default=True, type=click.Path(file_okay=False))
+@JSON_OPTION
+@click.pass_obj
+def demo(state: State, seeds_dir: str, as_json: bool) -> None:
+    """Ingest the sample articles and print a briefing of them."""
+    briefings = state.briefings
+    if not Path(seeds_dir).is_dir():
+        raise BriefingError(f"no seeds folder at {seeds_dir}; run from the project root or pass --seeds")
+    results = list(briefings.ingest_paths([seeds_dir]))
+    result = briefings.digest()
+    if as_json:
+        emit({"ingested": [to_dict(r) if isinstance(r, IngestResult) else str(r) for r in results],
+              "digest": to_dict(result)})
+        return
+    for r in results:
+        _print_ingest(r)
+    out.print()
+    _print_digest(result, f"Briefing from {state.db}")
+    first = result.items[-1].id if result.items else 1
+    out.print("\n[bold]Try next:[/]")
+    for command in (
+        f"briefing --db {state.db} search France",
+        f"briefing --db {state.db} show {first}",
+        f"briefing --db {state.db} summarize {first} --method lexrank --sentences 5",
+        f"briefing --db {state.db} digest --since yesterday --json",
+        "briefing methods",
+    ):
+        out.print(f"  {escape(command)}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,55 @@
+"""Settings, read once from the environment and ``.env`` (mirrors ``.env.example``)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+#: variable -> (default, one-line description). ``.env.example`` is checked against this.
+VARIABLES: dict[str, tuple[str, str]] = {
+    "TELEGRAM_BOT_TOKEN": ("", "Bot token from @BotFather; required to run the bot, not the CLI"),
+    "TELEGRAM_API_BASE_URL": (
+        "https://api.telegram.org/bot",
+        "Bot API base URL, no trailing slash (a self-hosted Bot API server or a test emulator)",
+    ),
+    "BRIEFING_DB": ("briefing.db", "SQLite archive file (created on first use)"),
+    "BRIEFING_SUMMARIZER": ("newsrank", "Default summarizer: newsrank lexrank textrank lsa luhn kl sumbasic lead"),
+    "BRIEFING_SUMMARY_SENTENCES": ("3", "Sentences per article summary"),
+    "BRIEFING_MAX_INPUT_BYTES": ("10000000", "Largest file, page or message accepted for ingest, in bytes"),
+    "BRIEFING_TIMEZONE": ("UTC", "Default timezone (IANA name) for dates shown and digests"),
+    "BRIEFING_LOG_LEVEL": ("INFO", "Logging level: DEBUG, INFO, WARNING or ERROR"),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    telegram_bot_token: str = ""
+    telegram_api_base_url: str = VARIABLES["TELEGRAM_API_BASE_URL"][0]
+    briefing_db: str = VARIABLES["BRIEFING_DB"][0]
+    briefing_summarizer: str = VARIABLES["BRIEFING_SUMMARIZER"][0]
+    briefing_summary_sentences: int = 3
+    briefing_max_input_bytes: int = 10_000_000
+    briefing_timezone: str = "UTC"
+    briefing_log_level: str = "INFO"
+
+    @classmethod
+    def load(cls, env_file: str | Path | None = ".env", environ: dict[str, str] | None = None) -> Settings:
+        """Defaults, overridden by ``env_file`` (if present), overridden by the environment."""
+        values: dict[str, str] = {}
+        if env_file and Path(env_file).is_file():
+            values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        values.update(os.environ if environ is None else environ)
+        settings = cls()
+        changes = {}
+        for item in fields(cls):
+            raw = values.get(item.name.upper())
+            if raw is None or raw == "":
+                continue
+            try:
+                changes[item.name] = int(raw) if item.type in ("int", int) else raw.strip()
+            except ValueError as error:
+                raise ValueError(f"{item.name.upper()} must be a whole number, not {raw!r}") from error
+        return replace(settings, **changes)

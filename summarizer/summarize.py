@@ -1,0 +1,200 @@
+"""Extractive summarizers, selectable by name.
+
+Every method is a *ranker*: it rates each sentence, and :func:`summarize` keeps the best ``n``
+in document order. sumy's methods are used as they are; their per-sentence ratings are read
+through sumy's own ``sentences_count`` hook (it accepts a callable that receives the rated
+sentences), so nothing of sumy is copied or patched.
+
+Registered methods (``METHODS``): ``lexrank``, ``textrank``, ``lsa``, ``luhn``, ``kl``,
+``sumbasic``, the ``lead`` baseline, and ``newsrank`` (default): LexRank centrality blended
+with a lead-position prior, because news puts what matters first.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+from sumy.nlp.stemmers import Stemmer, null_stemmer
+from sumy.summarizers.kl import KLSummarizer
+from sumy.summarizers.lex_rank import LexRankSummarizer
+from sumy.summarizers.lsa import LsaSummarizer
+from sumy.summarizers.luhn import LuhnSummarizer
+from sumy.summarizers.sum_basic import SumBasicSummarizer
+from sumy.summarizers.text_rank import TextRankSummarizer
+
+from .tokenizer import OfflineTokenizer
+
+DEFAULT_METHOD = "newsrank"
+#: Centrality methods are quadratic in sentences; longer texts are ranked on their head.
+MAX_RANKED_SENTENCES = 400
+
+Ranker = Callable[[Sequence[str], str | None], list[float]]
+
+
+@dataclass(frozen=True)
+class Method:
+    name: str
+    description: str
+    rank: Ranker
+
+
+METHODS: dict[str, Method] = {}
+
+
+class UnknownMethod(ValueError):
+    """Raised for a summarizer name that is not registered."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"unknown summarizer {name!r}; choose one of: {', '.join(sorted(METHODS))}")
+        self.name = name
+
+
+def register(name: str, description: str) -> Callable[[Ranker], Ranker]:
+    """Register a ranker ``(sentences, sumy_language) -> ratings`` under ``name``."""
+
+    def inner(rank: Ranker) -> Ranker:
+        if not callable(rank):
+            raise TypeError("a summarizer must be callable")
+        METHODS[name] = Method(name, description, rank)
+        return rank
+
+    return inner
+
+
+@functools.lru_cache(maxsize=64)
+def stop_words(language: str | None) -> frozenset[str]:
+    """Stop words for a sumy language name: sumy's list, else the ``stop-words`` package."""
+    if not language:
+        return frozenset()
+    from sumy.utils import get_stop_words
+
+    try:
+        return frozenset(get_stop_words(language))
+    except LookupError:
+        pass
+    try:
+        from stop_words import get_stop_words as other_stop_words
+
+        return frozenset(other_stop_words(language))
+    except Exception:  # the package raises its own error type for unknown languages
+        return frozenset()
+
+
+@functools.lru_cache(maxsize=64)
+def _stemmer(language: str | None):
+    if not language:
+        return null_stemmer
+    try:
+        return Stemmer(language)
+    except LookupError:
+        return null_stemmer
+
+
+@functools.lru_cache(maxsize=128)
+def _sumy_summarizer(cls: type, language: str | None):
+    summarizer = cls(_stemmer(language))
+    summarizer.stop_words = stop_words(language)
+    return summarizer
+
+
+class _RatingCapture:
+    """A sumy ``sentences_count`` callable that records every sentence's rating."""
+
+    def __init__(self) -> None:
+        self.ratings: dict[int, float] = {}
+
+    def __call__(self, infos):
+        infos = list(infos)
+        self.ratings = {info.order: float(info.rating) for info in infos}
+        return infos[:0]
+
+
+def _document(sentences: Sequence[str], language: str | None) -> ObjectDocumentModel:
+    tokenizer = OfflineTokenizer(language or "english")
+    return ObjectDocumentModel([Paragraph([Sentence(s, tokenizer) for s in sentences])])
+
+
+def _sumy_ranker(cls: type) -> Ranker:
+    def rank(sentences: Sequence[str], language: str | None) -> list[float]:
+        if not sentences:
+            return []
+        capture = _RatingCapture()
+        _sumy_summarizer(cls, language)(_document(sentences, language), capture)
+        return [capture.ratings.get(i, 0.0) for i in range(len(sentences))]
+
+    rank.__doc__ = f"Ratings from sumy's {cls.__name__}."
+    return rank
+
+
+register("lexrank", "LexRank: centrality in a graph of TF-IDF sentence similarity")(
+    _sumy_ranker(LexRankSummarizer)
+)
+register("textrank", "TextRank: PageRank over word-overlap sentence similarity")(
+    _sumy_ranker(TextRankSummarizer)
+)
+register("lsa", "LSA: sentences weighted by the SVD topics of the term matrix")(
+    _sumy_ranker(LsaSummarizer)
+)
+register("luhn", "Luhn: clusters of significant words")(_sumy_ranker(LuhnSummarizer))
+register("kl", "KL-Sum: greedy minimum KL divergence to the document's word distribution")(
+    _sumy_ranker(KLSummarizer)
+)
+register("sumbasic", "SumBasic: average word probability, with redundancy update")(
+    _sumy_ranker(SumBasicSummarizer)
+)
+
+
+@register("lead", "Lead baseline: the first sentences")
+def rank_lead(sentences: Sequence[str], language: str | None) -> list[float]:
+    """Rate sentences by position alone (first is best)."""
+    return [float(len(sentences) - i) for i in range(len(sentences))]
+
+
+def position_prior(index: int, decay: float = 8.0) -> float:
+    """Lead bias of news copy: 1.0 for the first sentence, decaying with position."""
+    return math.exp(-index / decay)
+
+
+def _normalise(values: Sequence[float]) -> list[float]:
+    low, high = min(values), max(values)
+    if high - low < 1e-12:
+        return [1.0 for _ in values]
+    return [(v - low) / (high - low) for v in values]
+
+
+@register("newsrank", "LexRank centrality blended 50/50 with a lead-position prior (default)")
+def rank_news(sentences: Sequence[str], language: str | None) -> list[float]:
+    """Blend centrality and position: central sentences near the top of the story win."""
+    if not sentences:
+        return []
+    centrality = _normalise(METHODS["lexrank"].rank(sentences, language))
+    return [0.5 * c + 0.5 * position_prior(i) for i, c in enumerate(centrality)]
+
+
+def get_method(name: str | None) -> Method:
+    """Look up a registered method; ``None`` means the default."""
+    key = (name or DEFAULT_METHOD).strip().lower()
+    if key not in METHODS:
+        raise UnknownMethod(key)
+    return METHODS[key]
+
+
+def select(ratings: Sequence[float], count: int) -> list[int]:
+    """Indices of the ``count`` best-rated sentences, ties to the earlier one, in order."""
+    order = sorted(range(len(ratings)), key=lambda i: (-ratings[i], i))
+    return sorted(order[: max(0, count)])
+
+
+def summarize(
+    sentences: Sequence[str], count: int = 3, method: str | None = None, language: str | None = None
+) -> list[int]:
+    """Return the indices (document order) of the ``count`` sentences ``method`` ranks best."""
+    ranker = get_method(method).rank
+    if len(sentences) <= count:
+        return list(range(len(sentences)))
+    head = list(sentences[:MAX_RANKED_SENTENCES])
+    return select(ranker(head, language), count)

@@ -16,7 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import functools
 import sqlite3
+import threading
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -116,20 +118,31 @@ class ArchiveStats:
     size_bytes: int = 0
 
 
+def _locked(method):
+    """Serialise access to the shared connection (the bot calls from worker threads)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class Archive:
     """Articles, summaries and entity mentions in one SQLite file (WAL mode).
 
-    ``path`` is a file path or ``":memory:"``. Pending migrations are applied on open.
+    ``path`` is a file path or ``":memory:"``. Pending migrations are applied on open. One
+    instance may be shared by threads: every public method holds the instance's lock.
     """
 
     def __init__(self, path: str | Path = ":memory:") -> None:
         self.path = str(path)
+        self._lock = threading.RLock()
         try:
-            if self.path == ":memory:":
-                self.db = Database(memory=True)
-            else:
+            if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-                self.db = Database(self.path)
+            self.db = Database(sqlite3.connect(self.path, check_same_thread=False))
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA busy_timeout = 5000")
             if self.path != ":memory:":
@@ -156,13 +169,16 @@ class Archive:
             )
 
     @property
+    @_locked
     def schema_version(self) -> int:
         """Number of applied migrations (also written to ``PRAGMA user_version``)."""
         return len(migrations.applied(self.db))
 
+    @_locked
     def applied_migrations(self) -> list[str]:
         return [m.name for m in migrations.applied(self.db)]
 
+    @_locked
     def close(self) -> None:
         self.db.close()
 
@@ -173,6 +189,7 @@ class Archive:
         self.close()
 
     # -- articles ------------------------------------------------------------------------
+    @_locked
     def find_duplicate(self, *, text: str | None = None, url: str | None = None) -> AddResult | None:
         """The stored article with this URL or (normalised) text, if any."""
         if url:
@@ -187,6 +204,7 @@ class Archive:
                 return AddResult(row[0], False, "text")
         return None
 
+    @_locked
     def add_article(self, article: NewArticle) -> AddResult:
         """Store ``article`` unless its URL or text is already stored (then return that id)."""
         existing = self.find_duplicate(text=article.text, url=article.url)
@@ -218,6 +236,7 @@ class Archive:
             raise
         return AddResult(int(cursor.lastrowid), True)
 
+    @_locked
     def get_article(self, article_id: int) -> StoredArticle:
         try:
             row = self.db["articles"].get(article_id)
@@ -225,6 +244,7 @@ class Archive:
             raise ArticleNotFound(article_id) from error
         return StoredArticle.from_row(row)
 
+    @_locked
     def articles(
         self,
         *,
@@ -241,15 +261,18 @@ class Archive:
         )
         return [StoredArticle.from_row(row) for row in rows]
 
+    @_locked
     def count_articles(self) -> int:
         return self.db["articles"].count
 
+    @_locked
     def delete_article(self, article_id: int) -> None:
         """Delete an article with its summaries and mentions."""
         self.get_article(article_id)
         with self.db.conn:
             self.db.conn.execute("DELETE FROM articles WHERE id = ?", [article_id])
 
+    @_locked
     def set_analysis_error(self, article_id: int, error: str | None) -> None:
         with self.db.conn:
             self.db.conn.execute(
@@ -257,6 +280,7 @@ class Archive:
             )
 
     # -- analysis results ----------------------------------------------------------------
+    @_locked
     def save_analysis(
         self,
         article_id: int,
@@ -279,6 +303,7 @@ class Archive:
                 "UPDATE articles SET analysis_error = NULL WHERE id = ?", [article_id]
             )
 
+    @_locked
     def save_summary(self, article_id: int, method: str, sentences: int, summary: Sequence[str]) -> None:
         with self.db.conn:
             self._put_summary(article_id, method, sentences, summary)
@@ -290,6 +315,7 @@ class Archive:
             [article_id, method, sentences, json.dumps(list(summary), ensure_ascii=False), utcnow()],
         )
 
+    @_locked
     def get_summary(self, article_id: int, method: str, sentences: int) -> list[str] | None:
         row = self.db.execute(
             "SELECT summary FROM summaries WHERE article_id = ? AND method = ? AND sentences = ?",
@@ -297,6 +323,7 @@ class Archive:
         ).fetchone()
         return json.loads(row[0]) if row else None
 
+    @_locked
     def mentions(self, article_id: int) -> list[MentionRow]:
         rows = self.db.execute(
             'SELECT name, surface, type, start, "end" FROM mentions WHERE article_id = ? ORDER BY start',
@@ -304,6 +331,7 @@ class Archive:
         ).fetchall()
         return [MentionRow(*row) for row in rows]
 
+    @_locked
     def top_entities(
         self, *, article_ids: Sequence[int] | None = None, limit: int = 10, types: Sequence[str] = ("PER", "ORG", "LOC")
     ) -> list[tuple[str, str, int, int]]:
@@ -322,6 +350,7 @@ class Archive:
         return [tuple(row) for row in self.db.execute(sql, [*params, limit]).fetchall()]
 
     # -- search --------------------------------------------------------------------------
+    @_locked
     def search(self, query: str, *, limit: int = 10, offset: int = 0) -> list[SearchHit]:
         """Full-text search (BM25 ranking); the query's words are matched literally."""
         quoted = self.db.quote_fts(query)
@@ -342,6 +371,7 @@ class Archive:
         return hits
 
     # -- health --------------------------------------------------------------------------
+    @_locked
     def stats(self) -> ArchiveStats:
         stats = ArchiveStats(
             articles=self.db["articles"].count,
@@ -360,9 +390,18 @@ class Archive:
             )
         return stats
 
+    @_locked
     def integrity_ok(self) -> bool:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
-    def iter_articles(self) -> Iterator[StoredArticle]:
-        for row in self.db["articles"].rows_where(order_by="id"):
-            yield StoredArticle.from_row(row)
+    def iter_articles(self, batch: int = 500) -> Iterator[StoredArticle]:
+        """Every article in id order, read in batches (the lock is not held between them)."""
+        last = 0
+        while True:
+            with self._lock:
+                rows = list(self.db["articles"].rows_where("id > ?", [last], order_by="id", limit=batch))
+            if not rows:
+                return
+            for row in rows:
+                yield StoredArticle.from_row(row)
+            last = rows[-1]["id"]

@@ -285,7 +285,7 @@ def list_(state: State, limit: int, offset: int, as_json: bool) -> None:
     for column in ("id", "published", "source", "lang", "title"):
         table.add_column(column, overflow="fold")
     for v in views:
-        table.add_row(str(v.id), _date(v.published_at), escape(v.source or "—"), v.language or "—", escape(v.title))
+        table.add_row(f"#{v.id}", _date(v.published_at), escape(v.source or "—"), v.language or "—", escape(v.title))
     out.print(table)
 
 

@@ -54,7 +54,7 @@ def detect_language(text: str, *, sample_chars: int = 4000) -> LanguageGuess:
         return LanguageGuess(UNKNOWN, 0.0)
     code, probability = _identifier().classify(sample)
     probability = float(probability)
-    if probability < MIN_CONFIDENCE:
+    if code == "zxx" or probability < MIN_CONFIDENCE:  # zxx: "no linguistic content"
         logger.debug("language guess %s too uncertain (%.2f)", code, probability)
         return LanguageGuess(UNKNOWN, probability)
     return LanguageGuess(code, probability)

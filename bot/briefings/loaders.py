@@ -26,6 +26,7 @@ _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+", re.MULTILINE)
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 _BLANKS = re.compile(r"\n{3,}")
+_PREFERRED_ENCODINGS = ["cp1252", "latin_1", "iso8859_15", "cp1251", "koi8_r", "cp1250", "iso8859_2"]
 
 
 @dataclass(frozen=True)
@@ -76,9 +77,14 @@ def decode(data: bytes, what: str = "input") -> tuple[str, tuple[str, ...]]:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is None:
+    matches = list(from_bytes(data))
+    if not matches:
         raise BinaryInput(f"{what} is not text in any encoding we recognise")
+    best = matches[0]
+    # short texts often tie between related code pages: prefer the ones newsrooms actually use
+    tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+    best = min(tied, key=lambda m: _PREFERRED_ENCODINGS.index(m.encoding)
+               if m.encoding in _PREFERRED_ENCODINGS else len(_PREFERRED_ENCODINGS))
     return str(best), (f"not UTF-8; decoded as {best.encoding}",)
 
 

@@ -233,7 +233,7 @@ class Briefings:
 
     def summarize_article(self, article_id: int | str, *, method: str | None = None, sentences: int | None = None) -> SummaryView:
         stored = self.get_article(article_id)
-        sentences = check_count(sentences or self.summary_sentences)
+        sentences = check_count(self.summary_sentences if sentences is None else sentences)
         method = checked_method(method or self.method)
         analysis = analyze(stored.text, method=method, sentences=sentences,
                            language=None if stored.language in (None, "und") else stored.language,
@@ -242,7 +242,7 @@ class Briefings:
                            [s.text for s in analysis.summary], len(analysis.sentences), list(analysis.warnings))
 
     def summarize_text(self, text: str, *, method: str | None = None, sentences: int | None = None) -> SummaryView:
-        sentences = check_count(sentences or self.summary_sentences)
+        sentences = check_count(self.summary_sentences if sentences is None else sentences)
         method = checked_method(method or self.method)
         doc = from_text(text)
         analysis = analyze(doc.text, method=method, sentences=sentences, entities=False)

@@ -149,6 +149,17 @@ def _print_digest(digest: Digest, heading: str) -> None:
     _print_entities(digest.top_entities)
 
 
+def _executable() -> str:
+    """How the user can call this program again: ``briefing`` if on PATH, else its path."""
+    import os
+    import shutil
+
+    if shutil.which("briefing"):
+        return "briefing"
+    script = Path(sys.argv[0])
+    return os.path.relpath(script) if script.name == "briefing" else "briefing"
+
+
 # -- commands -------------------------------------------------------------------------------
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
@@ -378,13 +389,14 @@ def demo(state: State, seeds_dir: str, as_json: bool) -> None:
     out.print()
     _print_digest(result, f"Briefing from {state.db}")
     first = result.items[-1].id if result.items else 1
+    exe = _executable()
     out.print("\n[bold]Try next:[/]")
     for command in (
-        f"briefing --db {state.db} search France",
-        f"briefing --db {state.db} show {first}",
-        f"briefing --db {state.db} summarize {first} --method lexrank --sentences 5",
-        f"briefing --db {state.db} digest --since yesterday --json",
-        "briefing methods",
+        f"{exe} --db {state.db} search France",
+        f"{exe} --db {state.db} show {first}",
+        f"{exe} --db {state.db} summarize {first} --method lexrank --sentences 5",
+        f"{exe} --db {state.db} digest --since yesterday --json",
+        f"{exe} methods",
     ):
         out.print(f"  {escape(command)}")
 

@@ -17,6 +17,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy
 from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 from sumy.nlp.stemmers import Stemmer, null_stemmer
 from sumy.summarizers.kl import KLSummarizer
@@ -26,7 +27,7 @@ from sumy.summarizers.luhn import LuhnSummarizer
 from sumy.summarizers.sum_basic import SumBasicSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 
-from .tokenizer import OfflineTokenizer
+from .tokenizer import OfflineTokenizer, words
 
 DEFAULT_METHOD = "newsrank"
 #: Centrality methods are quadratic in sentences; longer texts are ranked on their head.
@@ -166,12 +167,57 @@ def _normalise(values: Sequence[float]) -> list[float]:
     return [(v - low) / (high - low) for v in values]
 
 
+@functools.lru_cache(maxsize=16)
+def _cached_stem(language: str | None):
+    stemmer = _stemmer(language)
+    return functools.lru_cache(maxsize=200_000)(lambda word: stemmer(word))
+
+
+def lexrank_centrality(
+    sentences: Sequence[str], language: str | None, threshold: float = 0.1, epsilon: float = 0.1
+) -> list[float]:
+    """sumy's LexRank, vectorised: the same terms, TF-IDF cosine, threshold and power method.
+
+    sumy builds the similarity matrix with a Python double loop (O(n^2) dict operations);
+    here it is one matrix product. ``tests/test_summarize.py`` checks the ratings equal sumy's.
+    """
+    if not sentences:
+        return []
+    stem = _cached_stem(language)
+    stops = frozenset(w.lower() for w in stop_words(language))
+    docs = [[stem(w) for w in (t.lower() for t in words(s)) if w not in stops] for s in sentences]
+    vocabulary: dict[str, int] = {}
+    for doc in docs:
+        for term in doc:
+            vocabulary.setdefault(term, len(vocabulary))
+    n = len(docs)
+    counts = numpy.zeros((n, max(len(vocabulary), 1)))
+    for row, doc in enumerate(docs):
+        for term in doc:
+            counts[row, vocabulary[term]] += 1
+    peaks = counts.max(axis=1, keepdims=True)
+    tf = counts / numpy.where(peaks > 0, peaks, 1)
+    df = (counts > 0).sum(axis=0)
+    idf = numpy.log(n / (1 + df))
+    weights = tf * idf
+    norms = numpy.sqrt((weights**2).sum(axis=1))
+    dots = weights @ weights.T
+    scale = numpy.outer(norms, norms)
+    with numpy.errstate(divide="ignore", invalid="ignore"):
+        similarity = numpy.where(scale > 0, dots / numpy.where(scale > 0, scale, 1), 0.0)
+    adjacency = (similarity > threshold).astype(float)
+    degrees = adjacency.sum(axis=1)
+    degrees[degrees == 0] = 1
+    matrix = adjacency / degrees[:, None]
+    return list(LexRankSummarizer.power_method(matrix, epsilon))
+
+
 @register("newsrank", "LexRank centrality blended 50/50 with a lead-position prior (default)")
 def rank_news(sentences: Sequence[str], language: str | None) -> list[float]:
     """Blend centrality and position: central sentences near the top of the story win."""
     if not sentences:
         return []
-    centrality = _normalise(METHODS["lexrank"].rank(sentences, language))
+    centrality = _normalise(lexrank_centrality(sentences, language))
     return [0.5 * c + 0.5 * position_prior(i) for i, c in enumerate(centrality)]
 
 

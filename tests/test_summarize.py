@@ -103,3 +103,16 @@ def test_long_text_is_capped_not_quadratic():
     analysis = analyze(text, method="lexrank", sentences=3)
     assert len(analysis.sentences) == 1200
     assert len(analysis.summary) == 3
+
+
+def test_vectorised_lexrank_equals_sumy(seed_texts):
+    from summarizer import split_sentences
+    from summarizer.summarize import lexrank_centrality
+
+    for text in seed_texts.values():
+        sentences = [s.text for s in split_sentences(text)]
+        assert lexrank_centrality(sentences, "english") == pytest.approx(
+            METHODS["lexrank"].rank(sentences, "english"), abs=1e-12
+        )
+    assert lexrank_centrality([], "english") == []
+    assert lexrank_centrality(["Same words.", "Same words."], None) == pytest.approx([0.7071, 0.7071], abs=1e-3)

@@ -108,12 +108,121 @@ class MentionRow:
     end: int
 
 
+@dataclass(frozen=True)
+class EventRow:
+    """A dated event found in an article (see ``summarizer.events``)."""
+
+    date: str
+    precision: str
+    date_start: str
+    date_end: str
+    explicit: bool
+    line: str
+    timex: str
+    entities: tuple[str, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """An event row joined with its article's citation fields."""
+
+    id: int
+    article_id: int
+    date: str
+    precision: str
+    date_start: str
+    date_end: str
+    explicit: bool
+    line: str
+    timex: str
+    entities: tuple[str, ...]
+    title: str
+    source: str | None
+    url: str | None
+    published_at: str | None
+
+
+@dataclass(frozen=True)
+class RoleRow:
+    name: str
+    description: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class QuoteRow:
+    speaker: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class EntityArticle:
+    """An article mentioning an entity: how often, and its citation fields."""
+
+    article_id: int
+    mentions: int
+    title: str
+    source: str | None
+    published_at: str | None
+    ingested_at: str
+
+
+@dataclass(frozen=True)
+class SubscriptionRow:
+    chat_id: int
+    chat_type: str
+    title: str | None
+    time: str  # HH:MM local
+    timezone: str  # IANA name
+    send_empty: bool
+    created_at: str  # when the schedule was last set: slots before it are not owed
+    period_start: str  # UTC ISO: the next digest covers articles ingested from here
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    id: int
+    chat_id: int
+    slot: str
+    period_start: str
+    period_end: str
+    status: str  # sending | sent | failed
+    parts: tuple[str, ...]
+    parts_sent: int
+    in_flight: int | None
+    created_at: str
+    finished_at: str | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class FeedRow:
+    id: int
+    url: str
+    title: str | None
+    etag: str | None
+    modified: str | None
+    added_by: int | None
+    created_at: str
+    last_polled_at: str | None
+    next_poll_at: str | None
+    errors: int
+    last_error: str | None
+    entries_seen: int
+
+
 @dataclass
 class ArchiveStats:
     articles: int = 0
     summaries: int = 0
     mentions: int = 0
     entities: int = 0
+    events: int = 0
     languages: dict[str, int] = field(default_factory=dict)
     size_bytes: int = 0
 
@@ -249,15 +358,22 @@ class Archive:
         self,
         *,
         since: str | None = None,
+        until: str | None = None,
         limit: int | None = None,
         offset: int = 0,
         newest_first: bool = True,
     ) -> list[StoredArticle]:
-        """Articles, optionally ingested at or after ``since`` (ISO timestamp)."""
-        where, params = ("ingested_at >= ?", [since]) if since else (None, [])
+        """Articles ingested in [``since``, ``until``) (ISO timestamps, either optional)."""
+        clauses, params = [], []
+        if since:
+            clauses.append("ingested_at >= ?")
+            params.append(since)
+        if until:
+            clauses.append("ingested_at < ?")
+            params.append(until)
         order = "id DESC" if newest_first else "id"
         rows = self.db["articles"].rows_where(
-            where, params, order_by=order, limit=limit, offset=offset or None
+            " AND ".join(clauses) or None, params, order_by=order, limit=limit, offset=offset or None
         )
         return [StoredArticle.from_row(row) for row in rows]
 
@@ -289,15 +405,33 @@ class Archive:
         sentences: int,
         summary: Sequence[str],
         mentions: Iterable[MentionRow],
+        events: Iterable[EventRow] = (),
+        roles: Iterable[RoleRow] = (),
+        quotes: Iterable[QuoteRow] = (),
     ) -> None:
-        """Store a summary and replace the article's mentions, in one transaction."""
+        """Store a summary and replace the article's mentions, events, roles and quotes, atomically."""
         with self.db.conn:
             self._put_summary(article_id, method, sentences, summary)
-            self.db.conn.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
+            for table in ("mentions", "events", "roles", "quotes"):
+                self.db.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
             self.db.conn.executemany(
                 'INSERT INTO mentions (article_id, name, surface, type, start, "end") '
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 [(article_id, m.name, m.surface, m.type, m.start, m.end) for m in mentions],
+            )
+            self.db.conn.executemany(
+                "INSERT INTO events (article_id, date, precision, date_start, date_end, explicit, line, "
+                'timex, entities, start, "end") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+                [(article_id, e.date, e.precision, e.date_start, e.date_end, int(e.explicit), e.line,
+                  e.timex, json.dumps(list(e.entities), ensure_ascii=False), e.start, e.end) for e in events],
+            )
+            self.db.conn.executemany(
+                'INSERT INTO roles (article_id, name, description, start, "end") VALUES (?, ?, ?, ?, ?)',
+                [(article_id, r.name, r.description, r.start, r.end) for r in roles],
+            )
+            self.db.conn.executemany(
+                'INSERT INTO quotes (article_id, speaker, text, start, "end") VALUES (?, ?, ?, ?, ?)',
+                [(article_id, q.speaker, q.text, q.start, q.end) for q in quotes],
             )
             self.db.conn.execute(
                 "UPDATE articles SET analysis_error = NULL WHERE id = ?", [article_id]
@@ -333,11 +467,17 @@ class Archive:
 
     @_locked
     def top_entities(
-        self, *, article_ids: Sequence[int] | None = None, limit: int = 10, types: Sequence[str] = ("PER", "ORG", "LOC")
+        self, *, article_ids: Sequence[int] | None = None, limit: int = 10, types: Sequence[str] = ("PER", "ORG", "LOC"),
+        names: Sequence[str] | None = None,
     ) -> list[tuple[str, str, int, int]]:
-        """(name, type, mentions, articles) of the most mentioned entities."""
+        """(name, type, mentions, articles) of the most mentioned entities (optionally only ``names``)."""
         clauses = [f"type IN ({', '.join('?' * len(types))})"]
         params: list[Any] = list(types)
+        if names is not None:
+            if not names:
+                return []
+            clauses.append(f"name IN ({', '.join('?' * len(names))})")
+            params.extend(names)
         if article_ids is not None:
             if not article_ids:
                 return []
@@ -348,6 +488,292 @@ class Archive:
             f"WHERE {' AND '.join(clauses)} GROUP BY name, type ORDER BY n DESC, docs DESC, name LIMIT ?"
         )
         return [tuple(row) for row in self.db.execute(sql, [*params, limit]).fetchall()]
+
+    # -- entities, events, roles, quotes -------------------------------------------------
+    @_locked
+    def entity_names(self, types: Sequence[str] = ("PER", "ORG", "LOC", "MISC")) -> list[tuple[str, str, int]]:
+        """Every distinct (name, type, mentions) in the archive, most mentioned first."""
+        sql = (f"SELECT name, type, COUNT(*) FROM mentions WHERE type IN ({', '.join('?' * len(types))}) "
+               "GROUP BY name, type ORDER BY 3 DESC, name")
+        return [tuple(row) for row in self.db.execute(sql, list(types)).fetchall()]
+
+    @_locked
+    def articles_mentioning(self, names: Sequence[str], *, limit: int | None = None) -> list[EntityArticle]:
+        """Articles that mention any of ``names``, newest first (by publish date, then ingest)."""
+        if not names:
+            return []
+        sql = (
+            "SELECT a.id, COUNT(*), a.title, a.source, a.published_at, a.ingested_at FROM mentions m "
+            f"JOIN articles a ON a.id = m.article_id WHERE m.name IN ({', '.join('?' * len(names))}) "
+            "GROUP BY a.id ORDER BY COALESCE(a.published_at, a.ingested_at) DESC, a.id DESC"
+        )
+        params: list[Any] = list(names)
+        if limit:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [EntityArticle(*row) for row in self.db.execute(sql, params).fetchall()]
+
+    @_locked
+    def mention_offsets(self, article_id: int, names: Sequence[str]) -> list[tuple[int, int]]:
+        """(start, end) of the mentions of ``names`` in one article."""
+        if not names:
+            return []
+        rows = self.db.execute(
+            f'SELECT start, "end" FROM mentions WHERE article_id = ? AND name IN ({", ".join("?" * len(names))}) '
+            "ORDER BY start", [article_id, *names]).fetchall()
+        return [tuple(row) for row in rows]
+
+    @_locked
+    def co_mentions(self, names: Sequence[str], *, limit: int = 10, article_limit: int = 5000) -> list[tuple[str, str, int, int]]:
+        """(name, type, mentions, articles) of other entities in the articles that mention ``names``."""
+        if not names:
+            return []
+        marks = ", ".join("?" * len(names))
+        sql = (
+            f"WITH docs AS (SELECT DISTINCT article_id FROM mentions WHERE name IN ({marks}) "
+            "ORDER BY article_id DESC LIMIT ?) "
+            "SELECT m.name, m.type, COUNT(*) AS n, COUNT(DISTINCT m.article_id) AS d FROM mentions m "
+            f"JOIN docs ON docs.article_id = m.article_id WHERE m.name NOT IN ({marks}) "
+            "AND m.type IN ('PER', 'ORG', 'LOC') GROUP BY m.name, m.type ORDER BY d DESC, n DESC, m.name LIMIT ?"
+        )
+        return [tuple(r) for r in self.db.execute(sql, [*names, article_limit, *names, limit]).fetchall()]
+
+    @_locked
+    def roles_for(self, names: Sequence[str], *, limit: int = 20) -> list[tuple[str, int]]:
+        """(description, article_id) of role lines for ``names``, most frequent description first."""
+        if not names:
+            return []
+        sql = (f"SELECT description, MIN(article_id), COUNT(*) FROM roles WHERE name IN ({', '.join('?' * len(names))}) "
+               "GROUP BY description COLLATE NOCASE ORDER BY 3 DESC, 2 LIMIT ?")
+        return [(row[0], row[1]) for row in self.db.execute(sql, [*names, limit]).fetchall()]
+
+    @_locked
+    def quotes_for(self, names: Sequence[str], *, limit: int = 20) -> list[tuple[str, int, str]]:
+        """(text, article_id, speaker) of quotes attributed to ``names``, newest articles first."""
+        if not names:
+            return []
+        sql = (f"SELECT q.text, q.article_id, q.speaker FROM quotes q JOIN articles a ON a.id = q.article_id "
+               f"WHERE q.speaker IN ({', '.join('?' * len(names))}) "
+               "ORDER BY COALESCE(a.published_at, a.ingested_at) DESC, q.article_id DESC, q.start LIMIT ?")
+        return [tuple(row) for row in self.db.execute(sql, [*names, limit]).fetchall()]
+
+    @_locked
+    def events(
+        self,
+        *,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        article_ids: Sequence[int] | None = None,
+        limit: int | None = None,
+    ) -> list[StoredEvent]:
+        """Events overlapping [date_from, date_to] (ISO days), chronological, with citations."""
+        clauses, params = [], []
+        if date_from:
+            clauses.append("e.date_end >= ?")
+            params.append(date_from)
+        if date_to:
+            clauses.append("e.date_start <= ?")
+            params.append(date_to)
+        if article_ids is not None:
+            if not article_ids:
+                return []
+            clauses.append(f"e.article_id IN ({', '.join('?' * len(article_ids))})")
+            params.extend(article_ids)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        sql = (
+            "SELECT e.id, e.article_id, e.date, e.precision, e.date_start, e.date_end, e.explicit, e.line, "
+            "e.timex, e.entities, a.title, a.source, a.url, a.published_at FROM events e "
+            f"JOIN articles a ON a.id = e.article_id {where} ORDER BY e.date_start, e.date_end, e.id"
+        )
+        if limit:
+            sql += " LIMIT ?"
+            params.append(limit)
+        rows = self.db.execute(sql, params).fetchall()
+        return [
+            StoredEvent(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], tuple(json.loads(r[9])),
+                        r[10], r[11], r[12], r[13])
+            for r in rows
+        ]
+
+    # -- subscriptions and deliveries ----------------------------------------------------
+    @_locked
+    def upsert_subscription(self, row: SubscriptionRow) -> None:
+        with self.db.conn:
+            self.db.conn.execute(
+                "INSERT INTO subscriptions (chat_id, chat_type, title, time, timezone, send_empty, created_at, "
+                "period_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(chat_id) DO UPDATE SET "
+                "chat_type = excluded.chat_type, title = excluded.title, time = excluded.time, "
+                "timezone = excluded.timezone, send_empty = excluded.send_empty, created_at = excluded.created_at",
+                [row.chat_id, row.chat_type, row.title, row.time, row.timezone, int(row.send_empty),
+                 row.created_at, row.period_start],
+            )
+
+    @_locked
+    def subscription(self, chat_id: int) -> SubscriptionRow | None:
+        row = self.db.execute("SELECT * FROM subscriptions WHERE chat_id = ?", [chat_id]).fetchone()
+        return self._subscription(row) if row else None
+
+    @staticmethod
+    def _subscription(row: Sequence[Any]) -> SubscriptionRow:
+        values = list(row)
+        values[5] = bool(values[5])
+        return SubscriptionRow(*values)
+
+    @_locked
+    def subscriptions(self) -> list[SubscriptionRow]:
+        return [self._subscription(r) for r in self.db.execute("SELECT * FROM subscriptions ORDER BY chat_id")]
+
+    @_locked
+    def delete_subscription(self, chat_id: int) -> bool:
+        with self.db.conn:
+            cursor = self.db.conn.execute("DELETE FROM subscriptions WHERE chat_id = ?", [chat_id])
+        return cursor.rowcount > 0
+
+    @_locked
+    def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        """A group became a supergroup: move its subscription, watches and ledger to the new id."""
+        with self.db.conn:
+            for table in ("subscriptions", "watches", "deliveries"):
+                self.db.conn.execute(f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?",
+                                     [new_chat_id, old_chat_id])
+
+    @_locked
+    def begin_delivery(self, chat_id: int, slot: str, period_start: str, period_end: str,
+                       parts: Sequence[str]) -> DeliveryRow | None:
+        """Record a digest before sending it; None if this (chat, slot) was already begun."""
+        with self.db.conn:
+            cursor = self.db.conn.execute(
+                "INSERT OR IGNORE INTO deliveries (chat_id, slot, period_start, period_end, status, parts, "
+                "created_at) VALUES (?, ?, ?, ?, 'sending', ?, ?)",
+                [chat_id, slot, period_start, period_end, json.dumps(list(parts), ensure_ascii=False), utcnow()],
+            )
+        if cursor.rowcount == 0:
+            return None
+        return self._delivery_by_id(cursor.lastrowid)
+
+    def _delivery_by_id(self, delivery_id: int) -> DeliveryRow:
+        row = self.db.execute("SELECT * FROM deliveries WHERE id = ?", [delivery_id]).fetchone()
+        values = list(row)
+        values[6] = tuple(json.loads(values[6]))
+        return DeliveryRow(*values)
+
+    @_locked
+    def delivery(self, chat_id: int, slot: str) -> DeliveryRow | None:
+        row = self.db.execute("SELECT id FROM deliveries WHERE chat_id = ? AND slot = ?", [chat_id, slot]).fetchone()
+        return self._delivery_by_id(row[0]) if row else None
+
+    @_locked
+    def deliveries(self, *, status: str | None = None, chat_id: int | None = None) -> list[DeliveryRow]:
+        clauses, params = [], []
+        if status:
+            clauses.append("status = ?")
+            params.append(status)
+        if chat_id is not None:
+            clauses.append("chat_id = ?")
+            params.append(chat_id)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        ids = [r[0] for r in self.db.execute(f"SELECT id FROM deliveries {where} ORDER BY id", params)]
+        return [self._delivery_by_id(i) for i in ids]
+
+    @_locked
+    def mark_part(self, delivery_id: int, *, in_flight: int | None = None, sent: int | None = None) -> None:
+        """Note that part ``in_flight`` is being sent, or that ``sent`` parts are done."""
+        with self.db.conn:
+            if in_flight is not None:
+                self.db.conn.execute("UPDATE deliveries SET in_flight = ? WHERE id = ?", [in_flight, delivery_id])
+            if sent is not None:
+                self.db.conn.execute("UPDATE deliveries SET parts_sent = ?, in_flight = NULL WHERE id = ?",
+                                     [sent, delivery_id])
+
+    @_locked
+    def finish_delivery(self, delivery_id: int, status: str, error: str | None = None) -> None:
+        """Close a delivery; a sent one moves its chat's period start to the period end."""
+        with self.db.conn:
+            self.db.conn.execute(
+                "UPDATE deliveries SET status = ?, error = ?, finished_at = ?, in_flight = NULL WHERE id = ?",
+                [status, error, utcnow(), delivery_id],
+            )
+            if status == "sent":
+                self.db.conn.execute(
+                    "UPDATE subscriptions SET period_start = (SELECT period_end FROM deliveries WHERE id = ?) "
+                    "WHERE chat_id = (SELECT chat_id FROM deliveries WHERE id = ?)",
+                    [delivery_id, delivery_id],
+                )
+
+    # -- watches -------------------------------------------------------------------------
+    @_locked
+    def add_watch(self, chat_id: int, name: str) -> bool:
+        with self.db.conn:
+            cursor = self.db.conn.execute("INSERT OR IGNORE INTO watches VALUES (?, ?, ?)", [chat_id, name, utcnow()])
+        return cursor.rowcount > 0
+
+    @_locked
+    def remove_watch(self, chat_id: int, name: str) -> bool:
+        with self.db.conn:
+            cursor = self.db.conn.execute("DELETE FROM watches WHERE chat_id = ? AND name = ? COLLATE NOCASE",
+                                          [chat_id, name])
+        return cursor.rowcount > 0
+
+    @_locked
+    def watches(self, chat_id: int) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM watches WHERE chat_id = ? ORDER BY name", [chat_id])]
+
+    # -- feeds ---------------------------------------------------------------------------
+    @_locked
+    def add_feed(self, url: str, *, title: str | None = None, added_by: int | None = None) -> tuple[int, bool]:
+        """(feed id, created) — an already known URL returns its id."""
+        with self.db.conn:
+            cursor = self.db.conn.execute(
+                "INSERT OR IGNORE INTO feeds (url, title, added_by, created_at, next_poll_at) VALUES (?, ?, ?, ?, ?)",
+                [url, title, added_by, utcnow(), utcnow()],
+            )
+        if cursor.rowcount:
+            return int(cursor.lastrowid), True
+        return self.db.execute("SELECT id FROM feeds WHERE url = ?", [url]).fetchone()[0], False
+
+    @_locked
+    def feeds(self) -> list[FeedRow]:
+        return [FeedRow(*r) for r in self.db.execute("SELECT * FROM feeds ORDER BY id")]
+
+    @_locked
+    def feed(self, feed_id: int) -> FeedRow | None:
+        row = self.db.execute("SELECT * FROM feeds WHERE id = ?", [feed_id]).fetchone()
+        return FeedRow(*row) if row else None
+
+    @_locked
+    def remove_feed(self, feed_id: int) -> bool:
+        with self.db.conn:
+            cursor = self.db.conn.execute("DELETE FROM feeds WHERE id = ?", [feed_id])
+        return cursor.rowcount > 0
+
+    @_locked
+    def update_feed(self, feed_id: int, **values: Any) -> None:
+        allowed = {"title", "etag", "modified", "last_polled_at", "next_poll_at", "errors", "last_error", "entries_seen"}
+        unknown = set(values) - allowed
+        if unknown:
+            raise ValueError(f"unknown feed fields: {unknown}")
+        if not values:
+            return
+        with self.db.conn:
+            self.db.conn.execute(
+                f"UPDATE feeds SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?", [*values.values(), feed_id]
+            )
+
+    @_locked
+    def feed_entry_seen(self, feed_id: int, guid: str, url: str | None) -> bool:
+        """True if this entry (by GUID in this feed, or by URL in any feed) was seen already."""
+        row = self.db.execute("SELECT 1 FROM feed_entries WHERE feed_id = ? AND guid = ?", [feed_id, guid]).fetchone()
+        if row is None and url:
+            row = self.db.execute("SELECT 1 FROM feed_entries WHERE url = ?", [url]).fetchone()
+        return row is not None
+
+    @_locked
+    def record_feed_entry(self, feed_id: int, guid: str, url: str | None, article_id: int | None) -> None:
+        with self.db.conn:
+            self.db.conn.execute(
+                "INSERT OR IGNORE INTO feed_entries (feed_id, guid, url, article_id, seen_at) VALUES (?, ?, ?, ?, ?)",
+                [feed_id, guid, url, article_id, utcnow()],
+            )
 
     # -- search --------------------------------------------------------------------------
     @_locked
@@ -377,6 +803,7 @@ class Archive:
             articles=self.db["articles"].count,
             summaries=self.db["summaries"].count,
             mentions=self.db["mentions"].count,
+            events=self.db["events"].count,
         )
         stats.entities = self.db.execute("SELECT COUNT(DISTINCT name) FROM mentions").fetchone()[0]
         stats.languages = dict(

@@ -11,16 +11,21 @@ from storage import (
 
 
 def test_new_archive_has_schema_wal_and_fts(db_path):
+    from storage.migrations import migrations
+
+    names = [m.name for m in migrations._migrations]
     archive = Archive(db_path)
-    assert archive.schema_version == 1
-    assert archive.applied_migrations() == ["0001_articles"]
+    assert archive.schema_version == len(names) >= 3
+    assert archive.applied_migrations() == names
+    assert names[0] == "0001_articles" and names == sorted(names)
     assert archive.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert archive.db.execute("PRAGMA user_version").fetchone()[0] == 1
-    assert {"articles", "summaries", "mentions", "articles_fts"} <= set(archive.db.table_names())
+    assert archive.db.execute("PRAGMA user_version").fetchone()[0] == len(names)
+    assert {"articles", "summaries", "mentions", "articles_fts", "events", "subscriptions", "deliveries",
+            "feeds"} <= set(archive.db.table_names())
     archive.close()
     # reopening applies nothing twice
     again = Archive(db_path)
-    assert again.schema_version == 1
+    assert again.schema_version == len(names)
     again.close()
 
 
@@ -133,3 +138,20 @@ def test_iter_articles_reads_everything_in_batches(archive):
     for i in range(7):
         archive.add_article(NewArticle(f"T{i}", f"Text {i}."))
     assert [a.title for a in archive.iter_articles(batch=3)] == [f"T{i}" for i in range(7)]
+
+
+def test_upgrade_from_first_schema_keeps_data(db_path):
+    """A database at migration 1 (the first release) is upgraded in place on open."""
+    from sqlite_utils import Database
+
+    from storage.migrations import migrations
+
+    db = Database(db_path)
+    migrations.apply(db, stop_before="0002_events_roles_quotes")
+    db["articles"].insert({"title": "Old", "text": "Old text.", "ingested_at": "2020-01-01T00:00:00+00:00",
+                           "content_hash": "h"})
+    db.close()
+    archive = Archive(db_path)
+    assert archive.schema_version == len(migrations._migrations)
+    assert archive.get_article(1).title == "Old"
+    assert archive.search("old")[0].article.id == 1

@@ -27,3 +27,19 @@ class UnsupportedInput(BriefingError):
 
 class InvalidArgument(BriefingError):
     """A command argument that cannot be used (bad id, date, method...)."""
+
+
+class FetchFailed(BriefingError):
+    """A linked page could not be fetched (network error, timeout, HTTP error status)."""
+
+
+class ChatUnavailable(BriefingError):
+    """The chat blocked the bot, was deleted, or the bot was removed from it."""
+
+
+class ChatMoved(BriefingError):
+    """A group became a supergroup with a new chat id."""
+
+    def __init__(self, new_chat_id: int) -> None:
+        super().__init__(f"the chat moved to {new_chat_id}")
+        self.new_chat_id = new_chat_id

@@ -8,8 +8,8 @@ from typing import Any
 from summarizer import Analysis  # re-exported: the NLP result
 
 __all__ = [
-    "Analysis", "ArticleView", "Digest", "DigestItem", "EntityCount", "IngestResult",
-    "SearchResult", "SummaryView", "to_dict",
+    "Analysis", "ArticleView", "Citation", "Digest", "DigestEntity", "DigestItem", "Dossier", "EntityCount",
+    "IngestResult", "SearchResult", "SummaryView", "Timeline", "TimelineEvent", "to_dict",
 ]
 
 
@@ -89,13 +89,100 @@ class SearchResult:
 
 
 @dataclass(frozen=True)
+class Citation:
+    """Where something was read: enough to cite it and open it with /article ID."""
+
+    article_id: int
+    title: str
+    source: str | None
+    published_at: str | None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    date: str  # ISO value at its real precision: 2025-05-27, 2020-09, 2023, 2025-Q4
+    precision: str
+    date_start: str  # first day covered
+    date_end: str  # last day covered
+    line: str
+    entities: list[str]
+    explicit: bool  # written out in the text (True) or resolved against the publish date
+    sources: list[Citation]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    entity: str | None
+    date_from: str | None
+    date_to: str | None
+    events: list[TimelineEvent]
+    order: str = "chronological"
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    text: str
+    speaker: str
+    source: Citation
+
+
+@dataclass(frozen=True)
+class RoleLine:
+    description: str
+    source: Citation
+
+
+@dataclass(frozen=True)
+class DossierSentence:
+    text: str
+    source: Citation
+
+
+@dataclass(frozen=True)
+class EntityArticleView:
+    mentions: int
+    source: Citation
+
+
+@dataclass(frozen=True)
+class Dossier:
+    query: str
+    name: str
+    type: str
+    aliases: list[str]
+    roles: list[RoleLine]
+    summary: list[DossierSentence]
+    quotes: list[QuoteLine]
+    related: list[EntityCount]
+    articles: list[EntityArticleView]
+    mentions: int
+    first_seen: str | None
+    last_seen: str | None
+
+
+@dataclass(frozen=True)
 class DigestItem:
+    """One story: its first report, plus the other articles that report the same thing."""
+
     id: int
     title: str
     source: str | None
     url: str | None
     published_at: str | None
     summary: list[str]
+    also: list[Citation] = field(default_factory=list)
+    watched: list[str] = field(default_factory=list)
+
+    @property
+    def sources(self) -> int:
+        return 1 + len(self.also)
+
+
+@dataclass(frozen=True)
+class DigestEntity(EntityCount):
+    previous: int | None = None  # mentions in the previous period of the same length (None: no such period)
+    change: str = ""  # "new", "+3", "−2", "="
 
 
 @dataclass(frozen=True)
@@ -103,5 +190,19 @@ class Digest:
     since: str | None
     generated_at: str
     items: list[DigestItem]
-    top_entities: list[EntityCount]
+    top_entities: list[DigestEntity]
     total_articles: int
+    until: str | None = None
+    events: list[TimelineEvent] = field(default_factory=list)
+    watched: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SubscriptionView:
+    chat_id: int
+    subscribed: bool
+    time: str | None
+    timezone: str | None
+    next_digest: str | None  # local ISO time of the next digest
+    send_empty: bool
+    watches: list[str]

@@ -4,25 +4,35 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
-from storage import Archive, ArticleNotFound, MentionRow, NewArticle, StoredArticle, utcnow
+from storage import Archive, ArticleNotFound, MentionRow, NewArticle, StoredArticle, SubscriptionRow, utcnow
 from summarizer import DEFAULT_METHOD, UnknownMethod, analyze, detect_language, get_method
 
 from .errors import BriefingError, InvalidArgument
 from .loaders import (
     FileJob, RawDocument, check_size, collect_files, fallback_title, from_text, load_file,
 )
+from .digest import cluster_stories, trend
+from .schedule import iso, latest_slot, next_slot, parse_subscribe_args
 from .models import (
-    ArticleView, Digest, DigestItem, EntityCount, IngestResult, SearchResult, SummaryView,
+    ArticleView, Citation, Digest, DigestEntity, DigestItem, EntityCount, IngestResult, SearchResult,
+    SubscriptionView, SummaryView,
 )
 
 logger = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 300
+#: A digest reads at most this many articles of its period (clustering is pairwise).
+MAX_DIGEST_ARTICLES = 1000
+#: Stories are compared on their title and lede: duplicates share the lede, not the whole text.
+LEDE_CHARS = 600
+MAX_NAME_CHARS = 100
+DEFAULT_DIGEST_TIME = "08:00"
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -268,19 +278,152 @@ class Briefings:
             for h in self.archive.search(query, limit=limit, offset=offset)
         ]
 
-    def digest(self, *, since: str | None = None, limit: int = 20, entities: int = 10) -> Digest:
-        """Articles ingested since ``since`` (any date dateparser reads; default: all)."""
-        since_iso = normalize_date(since, field_name="--since") if since else None
-        if since_iso and len(since_iso) == 10:
-            since_iso += "T00:00:00+00:00"
-        articles = self.archive.articles(since=since_iso, limit=None)
+    def digest(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 20,
+        entities: int = 10,
+        watch: Sequence[str] = (),
+    ) -> Digest:
+        """Stories ingested in [since, until): near-duplicates clustered, watched entities first.
+
+        ``since``/``until`` take any date dateparser reads (default: everything, up to now).
+        Entity counts are compared with the previous period of the same length.
+        """
+        since_iso = _day_start(normalize_date(since, field_name="--since")) if since else None
+        until_iso = _day_start(normalize_date(until, field_name="--until")) if until else None
+        articles = self.archive.articles(since=since_iso, until=until_iso, limit=MAX_DIGEST_ARTICLES)
         ids = [a.id for a in articles]
-        items = [
-            DigestItem(a.id, a.title, a.source, a.url, a.published_at, self._summary(a))
-            for a in articles[:limit]
+        watched_names = self._watch_names(watch)
+        clusters = cluster_stories([f"{a.title}\n{a.text[:LEDE_CHARS]}" for a in articles])
+        items = []
+        for members in clusters:
+            group = sorted((articles[i] for i in members), key=lambda a: a.id)
+            lead = group[0]
+            hits = self.archive.top_entities(article_ids=[a.id for a in group], names=watched_names,
+                                             types=("PER", "ORG", "LOC", "MISC"), limit=20) if watched_names else []
+            items.append(DigestItem(
+                lead.id, lead.title, lead.source, lead.url, lead.published_at, self._summary(lead),
+                also=[_citation(a) for a in group[1:]], watched=sorted({row[0] for row in hits}),
+            ))
+        items.sort(key=lambda item: (not item.watched, -item.sources, -item.id))
+        top = self.archive.top_entities(article_ids=ids, limit=entities)
+        previous_counts = self._previous_counts(since_iso, until_iso, [row[0] for row in top])
+        top_entities = [
+            DigestEntity(name, kind, n, docs, previous=None if previous_counts is None else previous_counts.get(name, 0),
+                         change="" if previous_counts is None else trend(n, previous_counts.get(name, 0)))
+            for name, kind, n, docs in top
         ]
-        top = [EntityCount(*row) for row in self.archive.top_entities(article_ids=ids, limit=entities)]
-        return Digest(since_iso, utcnow(), items, top, len(articles))
+        return Digest(since_iso, utcnow(), items[:limit], top_entities, len(articles), until=until_iso,
+                      events=self._digest_events(ids), watched=list(watch))
+
+    # -- subscriptions -------------------------------------------------------------------
+    def subscribe(
+        self,
+        chat_id: int,
+        args: Sequence[str] = (),
+        *,
+        chat_type: str = "private",
+        title: str | None = None,
+        default_timezone: str = "UTC",
+        now: datetime | None = None,
+    ) -> SubscriptionView:
+        """Subscribe a chat to a daily digest at ``[HH:MM] [Area/City]`` (default 08:00)."""
+        existing = self.archive.subscription(chat_id)
+        default_time = existing.time if existing else DEFAULT_DIGEST_TIME
+        zone = existing.timezone if existing else default_timezone
+        when, zone = parse_subscribe_args(list(args), default_time, zone)
+        now = now or datetime.now(timezone.utc)
+        first_period = iso(now - timedelta(days=1))  # the first digest covers the last day
+        self.archive.upsert_subscription(SubscriptionRow(
+            chat_id, chat_type, title, when, zone, existing.send_empty if existing else False,
+            iso(now), existing.period_start if existing else first_period,
+        ))
+        return self.subscription_view(chat_id, now=now)
+
+    def unsubscribe(self, chat_id: int) -> bool:
+        return self.archive.delete_subscription(chat_id)
+
+    def subscription_view(self, chat_id: int, *, now: datetime | None = None) -> SubscriptionView:
+        sub = self.archive.subscription(chat_id)
+        now = now or datetime.now(timezone.utc)
+        watches = self.archive.watches(chat_id)
+        if sub is None:
+            return SubscriptionView(chat_id, False, None, None, None, False, watches)
+        upcoming = next_slot(sub.time, sub.timezone, now).astimezone(ZoneInfo(sub.timezone))
+        return SubscriptionView(chat_id, True, sub.time, sub.timezone, upcoming.isoformat(), sub.send_empty, watches)
+
+    def set_send_empty(self, chat_id: int, value: bool) -> None:
+        sub = self.archive.subscription(chat_id)
+        if sub is None:
+            raise InvalidArgument("this chat is not subscribed; use /subscribe first")
+        self.archive.upsert_subscription(replace(sub, send_empty=value))
+
+    def due_digests(self, now: datetime) -> list[tuple[SubscriptionRow, datetime]]:
+        """(subscription, slot) for every chat whose latest slot has passed with no delivery."""
+        due = []
+        for sub in self.archive.subscriptions():
+            slot = latest_slot(sub.time, sub.timezone, now)
+            if iso(slot) < sub.created_at:  # subscribed (or rescheduled) after that slot
+                continue
+            if self.archive.delivery(sub.chat_id, iso(slot)) is None:
+                due.append((sub, slot))
+        return due
+
+    def chat_digest(self, sub: SubscriptionRow, *, until: datetime) -> Digest:
+        """What arrived for this chat since its previous digest, its watched entities first."""
+        return self.digest(since=sub.period_start, until=iso(until), watch=self.archive.watches(sub.chat_id))
+
+    def watch(self, chat_id: int, name: str) -> str:
+        name = clean_name(name)
+        self.archive.add_watch(chat_id, name)
+        return name
+
+    def unwatch(self, chat_id: int, name: str) -> bool:
+        return self.archive.remove_watch(chat_id, clean_name(name))
+
+    def _previous_counts(self, since: str | None, until: str | None, names: list[str]) -> dict[str, int] | None:
+        """Mentions of ``names`` in the period of the same length just before ``since``."""
+        if not since or not names:
+            return None
+        start = datetime.fromisoformat(since)
+        end = datetime.fromisoformat(until) if until else datetime.now(timezone.utc)
+        earlier = (start - (end - start)).replace(microsecond=0).isoformat()
+        ids = [a.id for a in self.archive.articles(since=earlier, until=since, limit=MAX_DIGEST_ARTICLES)]
+        return {row[0]: row[2] for row in self.archive.top_entities(article_ids=ids, names=names, limit=len(names))}
+
+    def _watch_names(self, watch: Sequence[str]) -> list[str]:
+        return list(watch)
+
+    def _digest_events(self, article_ids: list[int]) -> list:
+        return []
+
+
+def clean_name(name: str, *, limit: int = MAX_NAME_CHARS) -> str:
+    """A user-typed entity name: tags and control characters removed, spaces collapsed, bounded."""
+    text = re.sub(r"<[^>]{0,200}>", " ", name or "")
+    text = "".join(ch for ch in text if ch.isprintable())
+    text = re.sub(r"\s+", " ", text).strip(" \"'“”«»")
+    if not any(ch.isalnum() for ch in text):
+        raise InvalidArgument("give a name with letters, e.g. France or Ilham Aliyev")
+    if len(text) > limit:
+        raise InvalidArgument(f"that name is too long ({len(text)} characters; at most {limit})")
+    return text
+
+
+def _day_start(value: str | None) -> str | None:
+    """A bare date means the start of that day, UTC."""
+    if value and len(value) == 10:
+        return value + "T00:00:00+00:00"
+    if value and len(value) in (4, 7):
+        return (value + "-01-01"[len(value) - 4:]) + "T00:00:00+00:00"
+    return value
+
+
+def _citation(article: StoredArticle) -> Citation:
+    return Citation(article.id, article.title, article.source, article.published_at, article.url)
 
 
 def parse_id(value: int | str) -> int:

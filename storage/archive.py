@@ -223,6 +223,8 @@ class ArchiveStats:
     mentions: int = 0
     entities: int = 0
     events: int = 0
+    subscribers: int = 0
+    feeds: int = 0
     languages: dict[str, int] = field(default_factory=dict)
     size_bytes: int = 0
 
@@ -775,6 +777,119 @@ class Archive:
                 [feed_id, guid, url, article_id, utcnow()],
             )
 
+    # -- access control, audit, errors ---------------------------------------------------
+    @_locked
+    def set_role(self, user_id: int, role: str, *, added_by: int | None = None, name: str | None = None) -> None:
+        with self.db.conn:
+            self.db.conn.execute(
+                "INSERT INTO users (user_id, role, name, added_by, created_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(user_id) DO UPDATE SET role = excluded.role, added_by = excluded.added_by, "
+                "name = COALESCE(excluded.name, users.name)",
+                [user_id, role, name, added_by, utcnow()],
+            )
+
+    @_locked
+    def role(self, user_id: int) -> str | None:
+        row = self.db.execute("SELECT role FROM users WHERE user_id = ?", [user_id]).fetchone()
+        return row[0] if row else None
+
+    @_locked
+    def remove_user(self, user_id: int) -> bool:
+        with self.db.conn:
+            return self.db.conn.execute("DELETE FROM users WHERE user_id = ?", [user_id]).rowcount > 0
+
+    @_locked
+    def users(self) -> list[tuple[int, str, str | None, int | None, str]]:
+        """(user_id, role, name, added_by, created_at), owners first."""
+        order = "CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 WHEN 'editor' THEN 2 ELSE 3 END"
+        return [tuple(r) for r in self.db.execute(f"SELECT * FROM users ORDER BY {order}, user_id")]
+
+    @_locked
+    def allow_chat(self, chat_id: int, *, added_by: int | None = None) -> bool:
+        with self.db.conn:
+            return self.db.conn.execute("INSERT OR IGNORE INTO allowed_chats VALUES (?, ?, ?)",
+                                        [chat_id, added_by, utcnow()]).rowcount > 0
+
+    @_locked
+    def deny_chat(self, chat_id: int) -> bool:
+        with self.db.conn:
+            return self.db.conn.execute("DELETE FROM allowed_chats WHERE chat_id = ?", [chat_id]).rowcount > 0
+
+    @_locked
+    def chat_allowed(self, chat_id: int) -> bool:
+        return self.db.execute("SELECT 1 FROM allowed_chats WHERE chat_id = ?", [chat_id]).fetchone() is not None
+
+    @_locked
+    def allowed_chats(self) -> list[int]:
+        return [r[0] for r in self.db.execute("SELECT chat_id FROM allowed_chats ORDER BY chat_id")]
+
+    @_locked
+    def get_setting(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM bot_settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    @_locked
+    def put_setting(self, key: str, value: str) -> None:
+        with self.db.conn:
+            self.db.conn.execute("INSERT OR REPLACE INTO bot_settings VALUES (?, ?)", [key, value])
+
+    @_locked
+    def audit(self, actor_id: int | None, action: str, target: str | None = None, detail: str | None = None) -> None:
+        with self.db.conn:
+            self.db.conn.execute("INSERT INTO audit (at, actor_id, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+                                 [utcnow(), actor_id, action, target, detail])
+
+    @_locked
+    def audit_log(self, *, limit: int = 20, offset: int = 0) -> list[tuple[int, str, int | None, str, str | None, str | None]]:
+        """(id, at, actor_id, action, target, detail), newest first."""
+        return [tuple(r) for r in self.db.execute(
+            "SELECT id, at, actor_id, action, target, detail FROM audit ORDER BY id DESC LIMIT ? OFFSET ?",
+            [limit, offset])]
+
+    @_locked
+    def record_error(self, context: str, message: str, *, keep: int = 200) -> None:
+        with self.db.conn:
+            self.db.conn.execute("INSERT INTO errors (at, context, message) VALUES (?, ?, ?)",
+                                 [utcnow(), context[:200], message[:1000]])
+            self.db.conn.execute("DELETE FROM errors WHERE id <= (SELECT MAX(id) FROM errors) - ?", [keep])
+
+    @_locked
+    def recent_errors(self, limit: int = 5) -> list[tuple[str, str, str]]:
+        return [tuple(r) for r in self.db.execute(
+            "SELECT at, context, message FROM errors ORDER BY id DESC LIMIT ?", [limit])]
+
+    # -- export --------------------------------------------------------------------------
+    def backup(self, target: str | Path) -> Path:
+        """A consistent copy of the whole database (SQLite online backup API), safe while in use."""
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            target.unlink()
+        destination = sqlite3.connect(target)
+        try:
+            with self._lock:
+                self.db.conn.backup(destination)
+        finally:
+            destination.close()
+        return target
+
+    def export_jsonl(self, handle) -> int:
+        """Write every article (with its stored summaries) as JSON lines; returns the count."""
+        count = 0
+        for article in self.iter_articles():
+            with self._lock:
+                summaries = [
+                    {"method": m, "sentences": n, "summary": json.loads(text)}
+                    for m, n, text in self.db.execute(
+                        "SELECT method, sentences, summary FROM summaries WHERE article_id = ?", [article.id])
+                ]
+            record = {k: getattr(article, k) for k in StoredArticle.__dataclass_fields__}
+            record["warnings"] = list(article.warnings)
+            record["summaries"] = summaries
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+        return count
+
     # -- search --------------------------------------------------------------------------
     @_locked
     def search(self, query: str, *, limit: int = 10, offset: int = 0) -> list[SearchHit]:
@@ -804,6 +919,8 @@ class Archive:
             summaries=self.db["summaries"].count,
             mentions=self.db["mentions"].count,
             events=self.db["events"].count,
+            subscribers=self.db["subscriptions"].count,
+            feeds=self.db["feeds"].count,
         )
         stats.entities = self.db.execute("SELECT COUNT(DISTINCT name) FROM mentions").fetchone()[0]
         stats.languages = dict(

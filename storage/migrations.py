@@ -178,3 +178,47 @@ def subscriptions_feeds(db: Database) -> None:
         CREATE INDEX idx_feed_entries_url ON feed_entries(url);
         """
     )
+
+
+@migrations(name="0004_access_audit")
+def access_audit(db: Database) -> None:
+    """Roles, allowed chats, bot settings, the audit log and recent errors."""
+    db.executescript(
+        """
+        CREATE TABLE users (
+            user_id INTEGER PRIMARY KEY,
+            role TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'editor', 'reader')),
+            name TEXT,
+            added_by INTEGER,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE allowed_chats (
+            chat_id INTEGER PRIMARY KEY,
+            added_by INTEGER,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE bot_settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor_id INTEGER,
+            action TEXT NOT NULL,
+            target TEXT,
+            detail TEXT
+        );
+        CREATE INDEX idx_audit_at ON audit(at);
+
+        CREATE TABLE errors (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            context TEXT NOT NULL,
+            message TEXT NOT NULL
+        );
+        """
+    )

@@ -122,6 +122,8 @@ class EventRow:
     entities: tuple[str, ...]
     start: int
     end: int
+    modifier: str | None = None
+    range_end: str | None = None
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,10 @@ class StoredEvent:
     source: str | None
     url: str | None
     published_at: str | None
+    start: int = 0
+    end: int = 0
+    modifier: str | None = None
+    range_end: str | None = None
 
 
 @dataclass(frozen=True)
@@ -423,9 +429,10 @@ class Archive:
             )
             self.db.conn.executemany(
                 "INSERT INTO events (article_id, date, precision, date_start, date_end, explicit, line, "
-                'timex, entities, start, "end") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+                'timex, entities, start, "end", modifier, range_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
                 [(article_id, e.date, e.precision, e.date_start, e.date_end, int(e.explicit), e.line,
-                  e.timex, json.dumps(list(e.entities), ensure_ascii=False), e.start, e.end) for e in events],
+                  e.timex, json.dumps(list(e.entities), ensure_ascii=False), e.start, e.end, e.modifier,
+                  e.range_end) for e in events],
             )
             self.db.conn.executemany(
                 'INSERT INTO roles (article_id, name, description, start, "end") VALUES (?, ?, ?, ?, ?)',
@@ -516,6 +523,25 @@ class Archive:
         return [EntityArticle(*row) for row in self.db.execute(sql, params).fetchall()]
 
     @_locked
+    def entity_span(self, names: Sequence[str]) -> tuple[str | None, str | None, int]:
+        """(first seen, last seen, mentions) of ``names``; seen = publish dates (None if none known)."""
+        if not names:
+            return None, None, 0
+        row = self.db.execute(
+            "SELECT MIN(a.published_at), MAX(a.published_at), "
+            f"COUNT(*) FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.name IN ({', '.join('?' * len(names))})",
+            list(names)).fetchone()
+        return row[0], row[1], row[2]
+
+    @_locked
+    def count_articles_mentioning(self, names: Sequence[str]) -> int:
+        if not names:
+            return 0
+        return self.db.execute(
+            f"SELECT COUNT(DISTINCT article_id) FROM mentions WHERE name IN ({', '.join('?' * len(names))})",
+            list(names)).fetchone()[0]
+
+    @_locked
     def mention_offsets(self, article_id: int, names: Sequence[str]) -> list[tuple[int, int]]:
         """(start, end) of the mentions of ``names`` in one article."""
         if not names:
@@ -566,10 +592,20 @@ class Archive:
         date_from: str | None = None,
         date_to: str | None = None,
         article_ids: Sequence[int] | None = None,
+        entities: Sequence[str] | None = None,
         limit: int | None = None,
     ) -> list[StoredEvent]:
-        """Events overlapping [date_from, date_to] (ISO days), chronological, with citations."""
+        """Events overlapping [date_from, date_to] (ISO days), chronological, with citations.
+
+        ``entities`` keeps the events that name one of them.
+        """
         clauses, params = [], []
+        if entities is not None:
+            if not entities:
+                return []
+            clauses.append(f"EXISTS (SELECT 1 FROM json_each(e.entities) j WHERE j.value IN "
+                           f"({', '.join('?' * len(entities))}))")
+            params.extend(entities)
         if date_from:
             clauses.append("e.date_end >= ?")
             params.append(date_from)
@@ -584,7 +620,8 @@ class Archive:
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         sql = (
             "SELECT e.id, e.article_id, e.date, e.precision, e.date_start, e.date_end, e.explicit, e.line, "
-            "e.timex, e.entities, a.title, a.source, a.url, a.published_at FROM events e "
+            'e.timex, e.entities, a.title, a.source, a.url, a.published_at, e.start, e."end", e.modifier, '
+            "e.range_end FROM events e "
             f"JOIN articles a ON a.id = e.article_id {where} ORDER BY e.date_start, e.date_end, e.id"
         )
         if limit:
@@ -593,7 +630,7 @@ class Archive:
         rows = self.db.execute(sql, params).fetchall()
         return [
             StoredEvent(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], tuple(json.loads(r[9])),
-                        r[10], r[11], r[12], r[13])
+                        r[10], r[11], r[12], r[13], r[14], r[15], r[16], r[17])
             for r in rows
         ]
 

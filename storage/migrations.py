@@ -80,7 +80,9 @@ def events_roles_quotes(db: Database) -> None:
             timex TEXT NOT NULL,
             entities TEXT NOT NULL DEFAULT '[]',
             start INTEGER NOT NULL,
-            "end" INTEGER NOT NULL
+            "end" INTEGER NOT NULL,
+            modifier TEXT,
+            range_end TEXT
         );
         CREATE INDEX idx_events_article ON events(article_id);
         CREATE INDEX idx_events_span ON events(date_start, date_end);

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
+from .dates import Timex, find_timexes
+from .dossier_nlp import Quote, Role, find_quotes, find_roles
 from .entities import Mention, extract_entities
+from .events import EventCandidate, extract_events
 from .language import LanguageGuess, detect_language
 from .sentences import Span, split_sentences
 from .summarize import DEFAULT_METHOD, get_method, summarize
@@ -45,6 +49,10 @@ class Analysis:
     method: str
     mentions: tuple[Mention, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    timexes: tuple[Timex, ...] = ()
+    events: tuple[EventCandidate, ...] = ()
+    roles: tuple[Role, ...] = ()
+    quotes: tuple[Quote, ...] = ()
 
     @property
     def summary_text(self) -> str:
@@ -58,11 +66,14 @@ def analyze(
     sentences: int = 3,
     language: str | None = None,
     entities: bool = True,
+    reference: date | None = None,
 ) -> Analysis:
-    """Split, summarize (``sentences`` best by ``method``) and spot entities in ``text``.
+    """Split, summarize (``sentences`` best by ``method``), spot entities, dates, events, roles, quotes.
 
     ``language`` (ISO 639-1) skips detection. Unknown languages are still summarized, with no
-    stemming or stop words, and say so in ``warnings``.
+    stemming or stop words, and say so in ``warnings``. ``reference`` is the publication date
+    relative dates ("On May 27", "yesterday") are resolved against; without it they stay
+    unresolved. ``entities=False`` gives the summary alone (the cheap path).
     """
     chosen = get_method(method).name if method else DEFAULT_METHOD
     guess = LanguageGuess(language, 1.0) if language else detect_language(text)
@@ -74,5 +85,15 @@ def analyze(
     spans = tuple(split_sentences(text, guess.code))
     candidates = _candidates(spans)
     picked = [candidates[i] for i in summarize([spans[i].text for i in candidates], sentences, chosen, guess.sumy_name)]
-    mentions = tuple(extract_entities(text, spans)) if entities else ()
-    return Analysis(guess, spans, tuple(spans[i] for i in picked), chosen, mentions, tuple(warnings))
+    summary = tuple(spans[i] for i in picked)
+    if not entities:
+        return Analysis(guess, spans, summary, chosen, (), tuple(warnings))
+    mentions = tuple(extract_entities(text, spans))
+    timexes = tuple(find_timexes(text, reference, guess.code))
+    return Analysis(
+        guess, spans, summary, chosen, mentions, tuple(warnings),
+        timexes=timexes,
+        events=tuple(extract_events(text, spans, timexes, mentions)),
+        roles=tuple(find_roles(text, spans, mentions)),
+        quotes=tuple(find_quotes(text, spans, mentions)),
+    )

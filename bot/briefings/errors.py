@@ -43,3 +43,13 @@ class ChatMoved(BriefingError):
     def __init__(self, new_chat_id: int) -> None:
         super().__init__(f"the chat moved to {new_chat_id}")
         self.new_chat_id = new_chat_id
+
+
+class EntityNotFound(BriefingError):
+    """No entity in the archive matches a /who or /timeline name; carries close names."""
+
+    def __init__(self, name: str, suggestions: tuple[str, ...] | list[str] = ()) -> None:
+        self.name = name
+        self.suggestions = list(suggestions)
+        hint = f"; did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"nothing in the archive about {name!r}{hint}")

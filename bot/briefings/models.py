@@ -109,6 +109,8 @@ class TimelineEvent:
     entities: list[str]
     explicit: bool  # written out in the text (True) or resolved against the publish date
     sources: list[Citation]
+    modifier: str | None = None  # START / MID / END / SINCE ... of the date value
+    label: str = ""  # the date for people: "27 May 2025", "September 2020", "end of 2025"
 
 
 @dataclass(frozen=True)

@@ -6,22 +6,32 @@ import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 from pathlib import Path
 
-from storage import Archive, ArticleNotFound, MentionRow, NewArticle, StoredArticle, SubscriptionRow, utcnow
+from storage import (
+    Archive, ArticleNotFound, EventRow, MentionRow, NewArticle, QuoteRow, RoleRow, StoredArticle, SubscriptionRow,
+    utcnow,
+)
 from summarizer import DEFAULT_METHOD, UnknownMethod, analyze, detect_language, get_method
+from summarizer.dates import sort_key, value_span
+from summarizer.dossier_nlp import focused_summary
+from summarizer.events import EventCandidate, merge_events
+from summarizer.linking import link_across, resolve_query
+from summarizer.sentences import split_sentences
 
-from .errors import BriefingError, InvalidArgument
+from .errors import BriefingError, EntityNotFound, InvalidArgument
 from .loaders import (
     FileJob, RawDocument, check_size, collect_files, fallback_title, from_text, load_file,
 )
+from .chart import render_timeline_png
 from .digest import cluster_stories, trend
+from .timeline import TimelineQuery, date_label, parse_timeline_args
 from .schedule import iso, latest_slot, next_slot, parse_subscribe_args
 from .models import (
-    ArticleView, Citation, Digest, DigestEntity, DigestItem, EntityCount, IngestResult, SearchResult,
-    SubscriptionView, SummaryView,
+    ArticleView, Citation, Digest, DigestEntity, DigestItem, Dossier, DossierSentence, EntityArticleView, EntityCount,
+    IngestResult, QuoteLine, RoleLine, SearchResult, SubscriptionView, SummaryView, Timeline, TimelineEvent,
 )
 
 logger = logging.getLogger(__name__)
@@ -33,6 +43,10 @@ MAX_DIGEST_ARTICLES = 1000
 LEDE_CHARS = 600
 MAX_NAME_CHARS = 100
 DEFAULT_DIGEST_TIME = "08:00"
+#: A dossier's summary reads the newest articles about the entity, at most this many.
+DOSSIER_ARTICLES = 20
+#: A timeline reads at most this many events (the earliest first) per request.
+MAX_TIMELINE_EVENTS = 5000
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -78,6 +92,7 @@ class Briefings:
         self.method = get_method(method).name
         self.summary_sentences = summary_sentences
         self.max_input_bytes = max_input_bytes
+        self._entities_cache: tuple | None = None
 
     @classmethod
     def from_settings(cls, settings, db: str | None = None) -> Briefings:
@@ -145,6 +160,7 @@ class Briefings:
             analysis = analyze(
                 article.text, method=self.method, sentences=self.summary_sentences,
                 language=None if article.language in (None, "und") else article.language,
+                reference=reference_date(article.published_at),
             )
             self.archive.save_analysis(
                 article.id,
@@ -152,6 +168,9 @@ class Briefings:
                 sentences=self.summary_sentences,
                 summary=[s.text for s in analysis.summary],
                 mentions=[MentionRow(m.name, m.text, m.type, m.start, m.end) for m in analysis.mentions],
+                events=[row for row in map(event_row, analysis.events) if row is not None],
+                roles=[RoleRow(r.name, r.description, r.start, r.end) for r in analysis.roles],
+                quotes=[QuoteRow(q.speaker, q.text, q.start, q.end) for q in analysis.quotes],
             )
         except Exception as error:  # analysis must never lose the stored text
             logger.exception("analysis of article #%s failed", article.id)
@@ -319,6 +338,140 @@ class Briefings:
         return Digest(since_iso, utcnow(), items[:limit], top_entities, len(articles), until=until_iso,
                       events=self._digest_events(ids), watched=list(watch))
 
+    # -- entities: /who, /entities --------------------------------------------------------
+    def _entity_index(self) -> tuple[list[tuple[str, str, int]], dict[tuple[str, str], str]]:
+        """Every (name, type, count) and the cross-article alias map, cached per archive state."""
+        state = self.archive.db.execute("SELECT MAX(id), COUNT(*) FROM articles").fetchone()
+        state = (*state, self.archive.db.execute("SELECT COUNT(*) FROM mentions").fetchone()[0])
+        if self._entities_cache is None or self._entities_cache[0] != state:
+            known = self.archive.entity_names()
+            self._entities_cache = (state, known, link_across(known))
+        return self._entities_cache[1], self._entities_cache[2]
+
+    def resolve_entity(self, query: str) -> tuple[str, str, list[str]]:
+        """(canonical name, type, every archive name linked to it) for a user's query."""
+        name = clean_name(query)
+        known, links = self._entity_index()
+        resolution = resolve_query(name, known)
+        if not resolution.found:
+            raise EntityNotFound(name, resolution.suggestions)
+        first = resolution.matches[0]
+        canonical = links.get(first, first[0])
+        kind = first[1]
+        group = sorted({n for (n, k), c in links.items() if c == canonical and k == kind}
+                       | {n for n, k in resolution.matches if k == kind} | {canonical})
+        return canonical, kind, group
+
+    def entities(self, *, limit: int = 20) -> list[EntityCount]:
+        """The most mentioned people, organisations and places, aliases merged."""
+        known, links = self._entity_index()
+        merged: dict[tuple[str, str], int] = {}
+        for name, kind, count in known:
+            if kind in ("PER", "ORG", "LOC"):
+                key = (links.get((name, kind), name), kind)
+                merged[key] = merged.get(key, 0) + count
+        top = sorted(merged.items(), key=lambda item: (-item[1], item[0][0]))[:limit]
+        return [EntityCount(name, kind, count, self.archive.count_articles_mentioning(
+            [n for (n, k), c in links.items() if c == name and k == kind] or [name]))
+            for (name, kind), count in top]
+
+    def who(self, query: str, *, sentences: int = 5, related: int = 10, articles: int = 10) -> Dossier:
+        """What the archive says about an entity: role, summary, quotes, related, sources."""
+        canonical, kind, names = self.resolve_entity(query)
+        span = self.archive.entity_span(names)
+        recent = self.archive.articles_mentioning(names, limit=max(articles, DOSSIER_ARTICLES))
+        citations = {a.article_id: Citation(a.article_id, a.title, a.source, a.published_at) for a in recent}
+        roles = [RoleLine(description, self._cite(article_id, citations))
+                 for description, article_id in self.archive.roles_for(names, limit=5)]
+        quotes = [QuoteLine(text, speaker, self._cite(article_id, citations))
+                  for text, article_id, speaker in self.archive.quotes_for(names, limit=5)]
+        _, links = self._entity_index()
+        together: dict[tuple[str, str], list[int]] = {}
+        for name, other_kind, n, docs in self.archive.co_mentions(names, limit=related * 4):
+            key = (links.get((name, other_kind), name), other_kind)
+            if key[0] == canonical:
+                continue
+            counts = together.setdefault(key, [0, 0])
+            counts[0] += n
+            counts[1] = max(counts[1], docs)
+        related_entities = [EntityCount(name, k, n, docs) for (name, k), (n, docs)
+                            in sorted(together.items(), key=lambda item: (-item[1][1], -item[1][0], item[0][0]))[:related]]
+        return Dossier(
+            query=query, name=canonical, type=kind, aliases=[n for n in names if n != canonical],
+            roles=roles, summary=self._dossier_summary(names, recent[:DOSSIER_ARTICLES], citations, sentences),
+            quotes=quotes, related=related_entities,
+            articles=[EntityArticleView(a.mentions, citations[a.article_id]) for a in recent[:articles]],
+            mentions=span[2], first_seen=span[0], last_seen=span[1],
+        )
+
+    def _cite(self, article_id: int, known: dict[int, Citation]) -> Citation:
+        if article_id not in known:
+            article = self.archive.get_article(article_id)
+            known[article_id] = _citation(article)
+        return known[article_id]
+
+    def _dossier_summary(self, names: list[str], recent, citations: dict[int, Citation], limit: int) -> list[DossierSentence]:
+        """Sentences that mention the entity, ranked (centrality + position), deduplicated."""
+        texts: list[str] = []
+        positions: list[float] = []
+        owners: list[int] = []
+        surfaces: set[str] = set(names)
+        for entry in recent:
+            article = self.archive.get_article(entry.article_id)
+            offsets = self.archive.mention_offsets(article.id, names)
+            surfaces.update(article.text[start:end] for start, end in offsets)
+            spans = split_sentences(article.text, article.language or "en")
+            for index, span in enumerate(spans):
+                if any(span.start <= start < span.end for start, _ in offsets):
+                    texts.append(span.text)
+                    positions.append(index / max(len(spans), 1))
+                    owners.append(article.id)
+        picked = focused_summary(texts, sorted(surfaces), limit, positions=positions)
+        return [DossierSentence(texts[i], citations[owners[i]]) for i in picked]
+
+    # -- timeline ------------------------------------------------------------------------
+    def timeline(self, args: Sequence[str] | str = ()) -> Timeline:
+        """Dated events across the archive, chronological, each citing its articles.
+
+        ``args``: ``[ENTITY...] [FROM..TO]`` (e.g. ``France 2020..2025``); a leading ``chart``
+        is accepted and ignored here (the caller draws it).
+        """
+        query = parse_timeline_args(args.split() if isinstance(args, str) else list(args))
+        return self._timeline(query)
+
+    def _timeline(self, query: TimelineQuery) -> Timeline:
+        names = None
+        canonical = None
+        if query.entity:
+            canonical, _, names = self.resolve_entity(query.entity)
+        stored = self.archive.events(date_from=query.date_from, date_to=query.date_to, entities=names,
+                                     limit=MAX_TIMELINE_EVENTS)
+        citations = {e.article_id: Citation(e.article_id, e.title, e.source, e.published_at, e.url) for e in stored}
+        merged = merge_events(
+            (e.article_id, EventCandidate(
+                date=e.date, precision=e.precision, explicit=e.explicit, sentence_start=e.start,
+                sentence_end=e.end, line=e.line, timex_text=e.timex, entities=e.entities, modifier=e.modifier,
+                range_end=e.range_end))
+            for e in stored
+        )
+        events = []
+        for event in sorted(merged, key=lambda m: (sort_key(m.date, m.modifier), m.line)):
+            span = value_span(event.date, event.modifier)
+            if span is None:
+                continue
+            events.append(TimelineEvent(
+                event.date, event.precision, span[0].isoformat(), span[1].isoformat(), event.line,
+                list(event.entities), event.explicit, [citations[k] for k in dict.fromkeys(event.sources)],
+                modifier=event.modifier, label=date_label(event.date, event.modifier),
+            ))
+        return Timeline(canonical or query.entity, query.date_from, query.date_to, events)
+
+    def timeline_chart(self, args: Sequence[str] | str = ()) -> tuple[Timeline, bytes]:
+        """The timeline and a PNG drawing of it."""
+        timeline = self.timeline(args)
+        title = f"Timeline: {timeline.entity}" if timeline.entity else "Timeline"
+        return timeline, render_timeline_png(timeline.events, title)
+
     # -- subscriptions -------------------------------------------------------------------
     def subscribe(
         self,
@@ -399,6 +552,25 @@ class Briefings:
 
     def _digest_events(self, article_ids: list[int]) -> list:
         return []
+
+
+def reference_date(published_at: str | None) -> date | None:
+    """The publication day relative dates resolve against; None unless known to the day."""
+    if published_at and len(published_at) >= 10:
+        try:
+            return date.fromisoformat(published_at[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def event_row(event: EventCandidate) -> EventRow | None:
+    span = value_span(event.date, event.modifier)
+    if span is None:
+        return None
+    return EventRow(event.date, event.precision, span[0].isoformat(), span[1].isoformat(), event.explicit,
+                    event.line, event.timex_text, event.entities, event.sentence_start, event.sentence_end,
+                    event.modifier, event.range_end)
 
 
 def clean_name(name: str, *, limit: int = MAX_NAME_CHARS) -> str:

@@ -1,0 +1,1540 @@
+"""Temporal expressions in English news, normalised to TimeML values at their real precision.
+
+``find_timexes(text, reference)`` is a rule-based tagger in the manner of HeidelTime: a regex
+grammar finds candidate expressions line by line, the longest non-overlapping ones win, and each
+is normalised to a TimeML ``value`` at the precision the text gives it:
+
+==============================  =========================  ==================================
+text                            value                      how
+==============================  =========================  ==================================
+May 27, 2025 / 2025-05-27       ``2025-05-27`` (day)       written out (``explicit``)
+September 2020                  ``2020-09`` (month)        written out
+in 2023 / (1993–1999)           ``2023`` / ``1993``        written out; a range has ``range_end``
+the end of 2025                 ``2025``, modifier END     written out
+the fourth quarter of 2025      ``2025-Q4``                written out
+the 1990s / the 20th century    ``199`` / ``19``           written out (TimeML decade/century)
+On May 27, in October           ``2025-05-27``             the reference date's year, unless
+                                                           the tense points a year away
+yesterday / last week           ``2025-05-26`` / ``…-W21`` counted from the reference date
+Monday                          the nearest Monday, before the reference date in the past
+                                tense, after it in the future tense ("will", "is to", ...)
+the same day / at that time     the last date mentioned before it
+now / recently / in the future  ``PRESENT_REF`` / ``PAST_REF`` / ``FUTURE_REF``
+44-day / for 30 years           DURATION ``P44D`` / ``P30Y``, never a date
+annual / every week / Mondays   SET ``P1Y`` / ``P1W`` / ``XXXX-WXX-1``
+==============================  =========================  ==================================
+
+Nothing is guessed: without a reference date, whatever needs one ("May 27", "last week",
+"Monday") is found but keeps ``value=None``. "since 2020", "before 2020", "until 2020" set
+``modifier`` (SINCE, BEFORE, UNTIL, AFTER) without widening the expression; "early", "mid-",
+"the end of", "around" are part of it (START, MID, END, APPROX), and so are "about", "over",
+"almost" before a duration (APPROX, MORE_THAN, LESS_THAN). Numbers that are not dates
+("600,000", "300 fighters", "COP29", "$2000", "Russell 2000 Index") are left alone.
+
+Word rules are English; in other languages only numeric dates ("27.05.2025") and years are
+found. :func:`value_span` and :func:`sort_key` turn values into day spans and a time order.
+
+>>> found = find_timexes("On May 27, Aliyev pardoned him.", date(2025, 5, 27))
+>>> [(t.text, t.value, t.explicit) for t in found]
+[('May 27', '2025-05-27', False)]
+>>> [(t.text, t.kind, t.value) for t in find_timexes("the 44-day war ended in November 2020")]
+[('44-day', 'DURATION', 'P44D'), ('November 2020', 'DATE', '2020-11')]
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+__all__ = ["PRECISIONS", "Timex", "find_timexes", "precision_of", "sort_key", "value_span"]
+
+
+@dataclass(frozen=True)
+class Timex:
+    """One temporal expression: where it is, what kind, and its TimeML value.
+
+    ``explicit`` is True when the text itself gives the whole value ("September 2020",
+    "the end of 2025"), False when part of it came from the reference date or from an earlier
+    expression ("On May 27", "last week", "the same day"). A range ("2009–2023", "from May to
+    July 2020") has the value of its start and ``range_end`` the value of its end.
+    """
+
+    text: str
+    start: int
+    end: int
+    kind: str  # DATE, TIME, DURATION or SET
+    value: str | None
+    precision: str | None
+    explicit: bool
+    modifier: str | None = None
+    range_end: str | None = None
+
+
+#: Precisions of date values, finest first.
+PRECISIONS = ("second", "minute", "hour", "day", "week", "month", "season", "quarter", "half",
+              "year", "decade", "century")
+_DATED = PRECISIONS[:PRECISIONS.index("year") + 1]
+
+# --------------------------------------------------------------------------------------------
+# Values: spans, precision, order
+# --------------------------------------------------------------------------------------------
+
+_VALUE = re.compile(
+    r"^(?:FY)?(?P<year>\d{4})(?:-(?:"
+    r"(?P<month>\d\d)(?:-(?P<day>\d\d)(?:T(?P<time>\d\d(?::\d\d){0,2}|MO|AF|EV|NI)Z?)?)?"
+    r"|W(?P<week>\d\d)(?P<we>-WE)?|Q(?P<q>[1-4])|H(?P<h>[12])|(?P<season>SP|SU|FA|WI)))?$"
+)
+_DECADE = re.compile(r"^(?P<d>\d{3})X?$")
+_CENTURY = re.compile(r"^(?P<c>\d{2})(?:XX)?$")
+_SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11)}
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _season_span(year: int, code: str) -> tuple[date, date]:
+    if code == "WI":  # the winter of YYYY: December YYYY-1 to February YYYY
+        return date(year - 1, 12, 1), _month_end(year, 2)
+    first, last = _SEASON_MONTHS[code]
+    return date(year, first, 1), _month_end(year, last)
+
+
+def _raw_span(value: str) -> tuple[date, date] | None:
+    try:
+        if match := _VALUE.match(value):
+            year = int(match["year"])
+            if match["day"]:
+                day = date(year, int(match["month"]), int(match["day"]))
+                return day, day
+            if match["month"]:
+                month = int(match["month"])
+                return date(year, month, 1), _month_end(year, month)
+            if match["week"]:
+                monday = date.fromisocalendar(year, int(match["week"]), 1)
+                if match["we"]:
+                    return monday + timedelta(days=5), monday + timedelta(days=6)
+                return monday, monday + timedelta(days=6)
+            if match["q"]:
+                quarter = int(match["q"])
+                return date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter)
+            if match["h"]:
+                half = int(match["h"])
+                return date(year, 6 * half - 5, 1), _month_end(year, 6 * half)
+            if match["season"]:
+                return _season_span(year, match["season"])
+            return date(year, 1, 1), date(year, 12, 31)
+        if match := _DECADE.match(value):
+            first = int(match["d"]) * 10
+            return date(max(first, 1), 1, 1), date(first + 9, 12, 31)
+        if match := _CENTURY.match(value):
+            first = int(match["c"]) * 100
+            return date(max(first, 1), 1, 1), date(first + 99, 12, 31)
+    except ValueError:  # 2025-02-30, week 54
+        return None
+    return None
+
+
+def value_span(value: str | None, modifier: str | None = None) -> tuple[date, date] | None:
+    """The first and last day a TimeML date value covers; None for durations, REFs and None.
+
+    A month covers its whole month, a quarter three months, a decade ("199" or "199X") ten
+    years; a fiscal year ("FY2009") is taken as the calendar year. With a ``modifier`` of START,
+    MID or END only the first, middle or last third of the span is kept.
+
+    >>> value_span("2020-09")
+    (datetime.date(2020, 9, 1), datetime.date(2020, 9, 30))
+    >>> value_span("2025", "END")
+    (datetime.date(2025, 9, 2), datetime.date(2025, 12, 31))
+    >>> value_span("P3Y") is None
+    True
+    """
+    span = _raw_span(value) if value else None
+    if span is None or modifier not in ("START", "MID", "END"):
+        return span
+    first, last = span
+    if (last - first).days < 2:
+        return span  # a day has no thirds
+    third = timedelta(days=((last - first).days + 1) // 3)
+    if modifier == "START":
+        return first, first + third - timedelta(days=1)
+    if modifier == "END":
+        return last - third + timedelta(days=1), last
+    return first + third, last - third
+
+
+def precision_of(value: str | None) -> str | None:
+    """The precision of a TimeML date value (one of :data:`PRECISIONS`), else None.
+
+    >>> [precision_of(v) for v in ("2025-05-27", "2020-09", "2025-Q4", "199", "P3Y", "PRESENT_REF")]
+    ['day', 'month', 'quarter', 'decade', None, None]
+    """
+    if not value:
+        return None
+    if match := _VALUE.match(value):
+        if time := match["time"]:
+            return "day" if time.isalpha() else ("hour", "minute", "second")[time.count(":")]
+        for group, name in (("day", "day"), ("month", "month"), ("week", "week"), ("q", "quarter"),
+                            ("h", "half"), ("season", "season")):
+            if match[group]:
+                return name
+        return "year"
+    if _DECADE.match(value):
+        return "decade"
+    if _CENTURY.match(value):
+        return "century"
+    return None
+
+
+def sort_key(value: str | None, modifier: str | None = None) -> tuple:
+    """A key that orders TimeML values in time: first day, then last day, then the text.
+
+    Finer values come before the coarser ones that start on the same day; values that are not
+    dates (durations, REFs, None) come after every date.
+
+    >>> sorted(["2025", "P3Y", "2020-09", "2025-05-27", "2025-Q1"], key=sort_key)
+    ['2020-09', '2025-Q1', '2025', '2025-05-27', 'P3Y']
+    """
+    span = value_span(value, modifier)
+    if span is None:
+        return (1, date.max, date.max, value or "")
+    return (0, span[0], span[1], value or "")
+
+
+# --------------------------------------------------------------------------------------------
+# Calendar arithmetic
+# --------------------------------------------------------------------------------------------
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _shift(anchor: date, unit: str, n: int) -> str:
+    """The ``unit`` (day, week, weekend, month, quarter, half, year, decade, century) n away."""
+    if unit == "day":
+        return (anchor + timedelta(days=n)).isoformat()
+    if unit in ("week", "weekend"):
+        year, week, _ = (anchor + timedelta(weeks=n)).isocalendar()
+        return f"{year}-W{week:02d}" + ("-WE" if unit == "weekend" else "")
+    if unit == "month":
+        return _add_months(anchor, n).strftime("%Y-%m")
+    if unit == "quarter":
+        index = anchor.year * 4 + (anchor.month - 1) // 3 + n
+        return f"{index // 4}-Q{index % 4 + 1}"
+    if unit == "half":
+        index = anchor.year * 2 + (anchor.month - 1) // 6 + n
+        return f"{index // 2}-H{index % 2 + 1}"
+    if unit == "year":
+        return str(anchor.year + n)
+    if unit == "decade":
+        return str(anchor.year // 10 + n)
+    if unit == "century":
+        return str(anchor.year // 100 + n)
+    raise ValueError(f"unknown unit {unit!r}")
+
+
+# --------------------------------------------------------------------------------------------
+# Candidates and how they are resolved
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    """What resolving one expression may look at."""
+
+    reference: date | None
+    where: tuple[str, int, int]  # the text and the span being resolved
+    mentioned: list[str] = field(default_factory=list)  # date values (year or finer) so far
+    year_hint: int | None = None  # the year written at the other end of a range
+    hint_explicit: bool = False
+
+    @functools.cached_property
+    def tense(self) -> str:
+        """"past", "future" or "present" around the expression (worked out when first asked)."""
+        return _tense(*self.where)
+
+    def last(self, unit: str = "year") -> str | None:
+        """The last value mentioned that is at least as precise as ``unit``."""
+        allowed = PRECISIONS[:PRECISIONS.index(unit) + 1]
+        return next((v for v in reversed(self.mentioned) if precision_of(v) in allowed), None)
+
+    @property
+    def last_day(self) -> date | None:
+        value = self.last("day")
+        return _raw_span(value)[0] if value else None
+
+    def anchor(self, unit: str, fallback: bool = True) -> date | None:
+        """The first day of the last date mentioned at ``unit`` precision or finer.
+
+        Without one, the reference date when ``fallback``, else None.
+        """
+        value = self.last(unit)
+        if value:
+            return _raw_span(value)[0]
+        return self.reference if fallback else None
+
+
+Resolver = Callable[[_Context], tuple[str | None, bool]]
+
+
+@dataclass
+class _Cand:
+    start: int
+    end: int
+    kind: str
+    resolve: Resolver
+    modifier: str | None = None
+    priority: int = 0
+    parts: tuple[_Cand, _Cand] | None = None  # the two ends of a range
+    day_anchor: bool = False  # a day that a clock time next to it belongs to
+    clock: tuple[int, int, bool] | None = None  # (hour, minute, utc) of a clock time
+    extendable: bool = True  # may take "early", "the end of"... in front
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+def _fixed(value: str | None, explicit: bool = True) -> Resolver:
+    return lambda ctx: (value, explicit)
+
+
+def _from_reference(compute: Callable[[date, _Context], str | None]) -> Resolver:
+    """A value counted from the reference date; None without one."""
+
+    def resolve(ctx: _Context) -> tuple[str | None, bool]:
+        return (None, False) if ctx.reference is None else (compute(ctx.reference, ctx), False)
+
+    return resolve
+
+
+def _from_anchor(unit: str, n: int, fallback: bool = True) -> Resolver:
+    """The ``unit`` n away from the last date mentioned (else from the reference date)."""
+
+    def resolve(ctx: _Context) -> tuple[str | None, bool]:
+        anchor = ctx.anchor(unit, fallback)
+        return (None, False) if anchor is None else (_shift(anchor, unit, n), False)
+
+    return resolve
+
+
+_NEAR_DAYS = 60  # a date this far on the other side of the reference can still be meant
+
+
+def _pick_year(span_of: Callable[[int], tuple[date, date] | None], ref: date, tense: str) -> int:
+    """The year of an expression written without one ("May 27", "October", "the fourth quarter").
+
+    News style leaves the year out for dates of the current year, so the reference date's year
+    wins unless the tense points the other way and that occurrence lies more than two months on
+    the wrong side of the reference (then the year before or after).
+    """
+    this = span_of(ref.year)
+    if this is None:
+        return ref.year
+    first, last = this
+    if first <= ref <= last:
+        return ref.year
+    if tense == "past" and first > ref + timedelta(days=_NEAR_DAYS):
+        return ref.year - 1
+    if tense == "future" and last < ref - timedelta(days=_NEAR_DAYS):
+        return ref.year + 1
+    if tense == "present":
+        def distance(year: int) -> tuple[int, bool]:
+            first, last = span_of(year)
+            return min(abs((first - ref).days), abs((last - ref).days)), year != ref.year
+
+        return min((y for y in (ref.year - 1, ref.year, ref.year + 1) if span_of(y)), key=distance)
+    return ref.year
+
+
+def _calendar_date(month: int, day: int | None, year: int | None) -> Resolver:
+    """A month (and day) of a written year, or of a year inferred by :func:`_pick_year`."""
+
+    def fmt(y: int) -> str | None:
+        if day is None:
+            return f"{y:04d}-{month:02d}"
+        try:
+            return date(y, month, day).isoformat()
+        except ValueError:
+            return None
+
+    def span_of(y: int) -> tuple[date, date] | None:
+        value = fmt(y)
+        return _raw_span(value) if value else None
+
+    def resolve(ctx: _Context) -> tuple[str | None, bool]:
+        if year is not None:
+            return fmt(year), True
+        if ctx.year_hint is not None:
+            return fmt(ctx.year_hint), ctx.hint_explicit
+        if ctx.reference is None:
+            return None, False
+        return fmt(_pick_year(span_of, ctx.reference, ctx.tense)), False
+
+    return resolve
+
+
+def _part_of_year(code: str, year: int | None = None, relative: int | None = None) -> Resolver:
+    """A quarter ("Q4"), half ("H2") or season ("SU") of a written, relative or inferred year."""
+
+    def resolve(ctx: _Context) -> tuple[str | None, bool]:
+        if year is not None:
+            return f"{year}-{code}", True
+        if ctx.year_hint is not None:
+            return f"{ctx.year_hint}-{code}", ctx.hint_explicit
+        ref = ctx.reference
+        if ref is None:
+            return None, False
+        if relative is not None:
+            return f"{ref.year + relative}-{code}", False
+        return f"{_pick_year(lambda y: _raw_span(f'{y}-{code}'), ref, ctx.tense)}-{code}", False
+
+    return resolve
+
+
+# --------------------------------------------------------------------------------------------
+# Vocabulary
+# --------------------------------------------------------------------------------------------
+
+_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12,
+    "dec": 12,
+}
+_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
+             "saturday": 5, "sunday": 6}
+_SMALL = {
+    "zero": 0, "one": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "a": 1, "an": 1, "a dozen": 12, "a hundred": 100, "one hundred": 100,
+    "a couple of": 2, "a thousand": 1000,
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
+             "4th": 4, "fifth": 5, "5th": 5}
+_SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+_PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI"}
+
+_MONTH_FULL = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_MONTH_ANY = rf"(?:{_MONTH_FULL}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR4 = r"(?:1[5-9]\d\d|20\d\d|21\d\d)"
+_NUMWORD = (
+    r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    r"(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen|eighteen|nineteen|single|a\s+dozen|a\s+hundred|one\s+hundred|a\s+thousand|a\s+couple\s+of)"
+)
+_FUZZY = r"(?:a\s+few|several|many|few|numerous|countless|hundreds\s+of|dozens\s+of|thousands\s+of)"
+_NUMBER = rf"(?:\d+(?:\.\d+)?|{_NUMWORD}|{_FUZZY}|an?)"
+_UNIT = (r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|quarters?|years?|"
+         r"decades?|centur(?:y|ies)|millenni(?:um|a))")
+#: unit -> (TimeML letter, counted after "T", multiplier)
+_UNITS = {"second": ("S", True, 1), "minute": ("M", True, 1), "hour": ("H", True, 1),
+          "day": ("D", False, 1), "night": ("D", False, 1), "week": ("W", False, 1),
+          "fortnight": ("W", False, 2), "month": ("M", False, 1), "quarter": ("Q", False, 1),
+          "year": ("Y", False, 1), "decade": ("Y", False, 10), "century": ("Y", False, 100),
+          "millennium": ("Y", False, 1000)}
+_APPROX = {"about": "APPROX", "around": "APPROX", "approximately": "APPROX", "roughly": "APPROX",
+           "some": "APPROX", "close to": "APPROX", "over": "MORE_THAN", "more than": "MORE_THAN",
+           "just over": "MORE_THAN", "well over": "MORE_THAN", "upwards of": "MORE_THAN",
+           "in excess of": "MORE_THAN", "less than": "LESS_THAN", "under": "LESS_THAN",
+           "just under": "LESS_THAN", "fewer than": "LESS_THAN", "almost": "LESS_THAN",
+           "nearly": "LESS_THAN", "at least": "EQUAL_OR_MORE", "up to": "EQUAL_OR_LESS"}
+_APPROX_WORDS = sorted((k.replace(" ", r"\s+") for k in _APPROX), key=len, reverse=True)
+_APPROX_BEFORE = re.compile(r"(?i)\b(" + "|".join(_APPROX_WORDS) + r")\s+$")
+_YEAR_SPEC = rf"(?:{_YEAR4}|(?i:this|last|next|the\s+(?:current|previous|past|following))\s+year)"
+_ZONES = r"(?:UTC|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|BST|CET|CEST|EET|EEST|MSK|JST|AEST|AEDT)"
+_COMMA = r"(?:\s*,\s*|\s+)"
+_FINANCE_NOUN = re.compile(
+    r"(?i)^\s*(?:results?|profits?|earnings|sales|loss(?:es)?|revenues?|figures|growth|gdp|net|output|"
+    r"deliveries|shipments|income|performance|report)\b")
+
+
+def _number(text: str) -> float | None:
+    """The value of a number in digits or words; None for "several", "many" and the like."""
+    words = re.sub(r"[\s-]+", " ", text.strip().lower())
+    if re.fullmatch(r"\d+(?:\.\d+)?", words):
+        return float(words)
+    if words in _SMALL:
+        return _SMALL[words]
+    parts = words.split()
+    if parts and parts[0] in _TENS:
+        return _TENS[parts[0]] + (_SMALL.get(parts[1], 0) if len(parts) > 1 else 0)
+    return None
+
+
+def _duration(number: float | None, unit: str) -> str:
+    """TimeML duration value: ``P3Y``, ``PT30M``, ``P2.5Y``, ``PXY`` (unknown amount)."""
+    unit = unit.lower().rstrip("s")
+    unit = {"centurie": "century", "centuri": "century", "millennia": "millennium"}.get(unit, unit)
+    letter, is_time, factor = _UNITS[unit]
+    if number is None:
+        amount = "X"
+        letter = {"decade": "DE", "century": "CE", "millennium": "ML"}.get(unit, letter)
+    else:
+        amount = f"{number * factor:g}"
+    return f"PT{amount}{letter}" if is_time else f"P{amount}{letter}"
+
+
+def _month(name: str) -> int:
+    return _MONTHS[name.lower().rstrip(".")]
+
+
+def _day(text: str) -> int:
+    return int(re.match(r"\d+", text).group(0))
+
+
+def _year_of_spec(spec: str | None) -> tuple[int | None, int | None]:
+    """"2009" -> (2009, None); "last year" -> (None, -1); "this year" -> (None, 0)."""
+    if not spec:
+        return None, None
+    spec = re.sub(r"\s+", " ", spec.lower())
+    if spec[:4].isdigit():
+        return int(spec[:4]), None
+    if spec.startswith(("last", "the previous", "the past")):
+        return None, -1
+    if spec.startswith(("next", "the following")):
+        return None, 1
+    return None, 0
+
+
+# --------------------------------------------------------------------------------------------
+# The grammar: (pattern, handler) rules, run on each line
+# --------------------------------------------------------------------------------------------
+
+_Handler = Callable[[re.Match, str], "_Cand | list[_Cand] | None"]
+_RULES: list[tuple[re.Pattern, re.Pattern | None, _Handler, int]] = []
+
+_T_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_T_UNIT = r"(?i:second|minute|hour|day|night|week|fortnight|month|quarter|year|decade|centur|millenni)"
+
+
+def _rule(pattern: str, priority: int = 0, trigger: str | None = None) -> Callable[[_Handler], _Handler]:
+    """Register a handler for ``pattern``; ``trigger`` is a cheap test a line must pass first."""
+
+    def register(handler: _Handler) -> _Handler:
+        _RULES.append((re.compile(pattern), re.compile(trigger) if trigger else None, handler, priority))
+        return handler
+
+    return register
+
+
+def _before(line: str, match: re.Match | int, width: int = 24) -> str:
+    start = match if isinstance(match, int) else match.start()
+    return line[max(0, start - width):start]
+
+
+def _after(line: str, match: re.Match | int, width: int = 24) -> str:
+    end = match if isinstance(match, int) else match.end()
+    return line[end:end + width]
+
+
+# Calendar dates ---------------------------------------------------------------------------------
+
+
+_AMOUNT_AFTER = re.compile(
+    r"(?i)\s*(?:%|percent\b|per\b|(?:million|billion|thousand|trillion|points?|pts|cents?|"
+    r"dollars|euros|pounds|people|votes|seats|units|shares|km|miles|kg|tons?|tonnes)\b)"
+)
+
+
+@_rule(rf"\b(?:{_WEEKDAY}{_COMMA})?(?P<m>{_MONTH_ANY})\s*(?P<d>{_DAY})(?![\d:.,]\d)(?!\w)"
+       rf"(?:{_COMMA}(?P<y>{_YEAR4})(?![\d,]\d))?", priority=3, trigger=_T_MONTH)
+def _month_day(m: re.Match, line: str) -> _Cand | None:
+    if m["y"] is None and _AMOUNT_AFTER.match(_after(line, m)):
+        return None  # "May 5 percent", "Jan 3 million"
+    return _day_cand(m)
+
+
+def _day_cand(m: re.Match) -> _Cand:
+    year = int(m["y"]) if m["y"] else None
+    resolve = _calendar_date(_month(m["m"]), _day(m["d"]), year)
+    return _Cand(m.start(), m.end(), "DATE", resolve, day_anchor=True)
+
+
+@_rule(rf"\b(?:{_WEEKDAY}{_COMMA})?(?:the\s+)?(?P<d>{_DAY})(?:\s+of)?\s+(?P<m>{_MONTH_ANY})(?!\w)"
+       rf"(?:{_COMMA}(?P<y>{_YEAR4})(?![\d,]\d))?", priority=3, trigger=_T_MONTH)
+def _day_month(m: re.Match, line: str) -> _Cand | None:
+    if re.search(r"(?:\d[.,]?|[$€£#])\s*$", _before(line, m, 4)):
+        return None
+    written_out = m.group(0).lower().startswith("the") or " of " in m.group(0)
+    ambiguous = m["m"].rstrip(".") in ("May", "Mar", "Jan", "Sep", "Dec") and m["y"] is None and not written_out
+    if ambiguous and not re.search(r"(?i)\b(?:on|since|until|by|from|to|of|before|after|the)\s+$", _before(line, m)):
+        return None  # "3 Mar" or "5 May" with no cue could be anything
+    return _day_cand(m)
+
+
+@_rule(rf"\b(?P<m>{_MONTH_ANY})\s*(?P<d1>{_DAY})\s*(?:[-–—]|to|through|until)\s*(?P<d2>{_DAY})"
+       rf"(?![\d:.,]\d)(?!\w)(?:{_COMMA}(?P<y>{_YEAR4})(?![\d,]\d))?", priority=4, trigger=_T_MONTH)
+def _month_day_range(m: re.Match, line: str) -> _Cand | None:
+    d1, d2 = _day(m["d1"]), _day(m["d2"])
+    if not d1 < d2:
+        return None
+    month, year = _month(m["m"]), int(m["y"]) if m["y"] else None
+    first = _Cand(m.start(), m.end("d1"), "DATE", _calendar_date(month, d1, year))
+    second = _Cand(m.start("d2"), m.end(), "DATE", _calendar_date(month, d2, year))
+    return _Cand(m.start(), m.end(), "DATE", first.resolve, parts=(first, second))
+
+
+@_rule(rf"\b(?P<m>{_MONTH_ANY})(?:\s+of)?{_COMMA}(?P<y>{_YEAR_SPEC})(?![\d,]\d)",
+       priority=2, trigger=_T_MONTH)
+def _month_year(m: re.Match, line: str) -> _Cand | None:
+    year, relative = _year_of_spec(m["y"])
+    month = _month(m["m"])
+    if relative is None:
+        return _Cand(m.start(), m.end(), "DATE", _calendar_date(month, None, year))
+    return _Cand(m.start(), m.end(), "DATE",
+                 _from_reference(lambda ref, ctx: f"{ref.year + relative:04d}-{month:02d}"))
+
+
+_MAY_CUE = re.compile(
+    r"(?i)\b(?:in|since|until|till|by|from|to|of|during|through|before|after|early|late|mid|"
+    r"last|next|this|between|and|or|end|beginning|start)\s*-?\s*$"
+)
+
+
+@_rule(rf"\b(?P<m>{_MONTH_FULL})\b", priority=1, trigger=_T_MONTH)
+def _month_alone(m: re.Match, line: str) -> _Cand | None:
+    name = m["m"]
+    before = _before(line, m)
+    after = _after(line, m)
+    if name == "May" and not _MAY_CUE.search(before):
+        return None  # the modal verb
+    if re.match(r"\s+[A-Z][a-z]", after) and not re.match(
+            r"\s+(?:[A-Z][a-z]+day|I|The|A|In|On|It|He|She|They)\b", after):
+        return None  # "March Madness", "August Rush"
+    opens = re.search(r"(?:^|[.!?\"“]\s*)$", before)
+    if name in ("March", "August") and not _MAY_CUE.search(before) and opens:
+        return None  # "March" opening a sentence is as likely the verb
+    return _Cand(m.start(), m.end(), "DATE", _calendar_date(_month(name), None, None))
+
+
+@_rule(rf"(?i:\bthe\s+)(?P<o>(?i:first|second|third|fourth|last|final))\s+(?i:week)\s+of\s+"
+       rf"(?P<m>{_MONTH_FULL})(?:{_COMMA}(?P<y>{_YEAR4}))?\b", priority=3, trigger=_T_MONTH)
+def _week_of_month(m: re.Match, line: str) -> _Cand | None:
+    month = _month(m["m"])
+    ordinal = m["o"].lower()
+    month_value = _calendar_date(month, None, int(m["y"]) if m["y"] else None)
+
+    def resolve(ctx: _Context) -> tuple[str | None, bool]:
+        value, explicit = month_value(ctx)
+        if value is None:
+            return None, False
+        first, last = _raw_span(value)
+        if ordinal in ("last", "final"):
+            day = last - timedelta(days=6)
+        else:
+            day = first + timedelta(days=7 * (_ORDINALS[ordinal] - 1) + 3)
+        return _shift(day, "week", 0), explicit
+
+    return _Cand(m.start(), m.end(), "DATE", resolve)
+
+
+# Numeric dates ------------------------------------------------------------------------------
+
+
+@_rule(r"(?<![\w./-])(?P<y>(?:1[5-9]|20)\d\d)(?P<sep>[-/])(?P<m>0?[1-9]|1[0-2])(?P=sep)(?P<d>[0-3]?\d)"
+       r"(?:T(?P<h>[01]\d|2[0-3]):(?P<mi>[0-5]\d)(?::\d\d)?Z?)?(?![\w/-])", priority=5, trigger=r"\d")
+def _iso_date(m: re.Match, line: str) -> _Cand | None:
+    try:
+        value = date(int(m["y"]), int(m["m"]), int(m["d"])).isoformat()
+    except ValueError:
+        return None
+    if m["h"]:
+        return _Cand(m.start(), m.end(), "TIME", _fixed(f"{value}T{m['h']}:{m['mi']}"))
+    return _Cand(m.start(), m.end(), "DATE", _fixed(value), day_anchor=True)
+
+
+@_rule(r"(?<![\w./,$€£#-])(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[01]?\d)(?P=sep)(?P<y>\d{4}|\d\d)"
+       r"(?![\w/]|[.,]\d)", priority=4, trigger=r"\d[./]\d")
+def _numeric_date(m: re.Match, line: str) -> _Cand | None:
+    a, b, y = int(m["a"]), int(m["b"]), m["y"]
+    if m["sep"] == "." and len(y) != 4:
+        return None  # "1.2.3" is a version number
+    year = int(y) if len(y) == 4 else (2000 + int(y) if int(y) < 50 else 1900 + int(y))
+    # 27.05.2025 and 27/05/2025 are day-first; 7/8/07 is month-first, as in US news
+    day, month = (a, b) if m["sep"] == "." or a > 12 else (b, a)
+    try:
+        value = date(year, month, day).isoformat()
+    except ValueError:
+        return None
+    return _Cand(m.start(), m.end(), "DATE", _fixed(value), day_anchor=True)
+
+
+# Years, decades, centuries ----------------------------------------------------------------------
+
+_YEAR_CUE = re.compile(
+    r"(?i)(?:\b(?:in|since|until|till|by|from|to|of|before|after|during|through|throughout|between|and|or|"
+    r"early|late|mid|around|circa|c\.|year|fiscal|spring|summer|autumn|fall|winter|season|class|born|died|"
+    r"founded|established|election|elections|census|budget|in\s+the\s+year)\s+|[(\[]\s*|\b(?:mid|pre|post)-)$"
+)
+_NOT_YEAR_BEFORE = re.compile(
+    r"(?i)(?:\b(?:no\.|nos\.|number|flight|route|room|rooms|page|pages|p\.|model|code|bus|highway|interstate|"
+    r"version|type|boeing|airbus|top|dow|index|nasdaq|ftse|nikkei|dax|cac|s&p|at|about|over|under|nearly|"
+    r"than|some|around|only|just|almost|approximately|roughly)\s+|[$€£#]\s*)$"
+)
+_NOT_YEAR_AFTER = re.compile(
+    r"(?i)^(?:\s*(?:%|percent|per\b|points?\b|pts\b|km\b|kilomet|miles?\b|metres?|meters?|feet|tons?\b|"
+    r"tonnes?|kg\b|kilo|mw\b|megawatt|units?\b|dollars|euros|pounds|yuan|rubles|manat|barrels?|shares?|"
+    r"jobs?\b|people|persons|workers|employees|troops|soldiers|fighters|staff|members|votes|seats|cars|"
+    r"vehicles|planes|aircraft|homes|houses|hours?\b|minutes?\b|[-–]?\s*(?:hour|minute)s?\b|times\b|"
+    r"[×x]\b|mhz|ghz|cc\b|hp\b)|[,.]\d|\s*[-–]\s*\d)"
+)
+
+
+def _is_year(line: str, start: int, end: int) -> bool:
+    """True when the 4-digit number at ``line[start:end]`` stands for a year."""
+    before, after = _before(line, start, 20), _after(line, end, 20)
+    if _NOT_YEAR_AFTER.match(after):
+        return False
+    if _YEAR_CUE.search(before):
+        return True
+    if _NOT_YEAR_BEFORE.search(before) or not 1900 <= int(line[start:end]) <= 2099:
+        return False
+    if re.match(r"\s+[a-z]+s\b(?<!'s)", after):
+        return False  # "2000 people": a count
+    # "Russell 2000 Index", "Windows 2000 Server": part of a name
+    return not (re.search(r"\b[A-Z][a-z]+\s+$", before) and re.match(r"\s+[A-Z][a-z]", after)
+                and not re.search(rf"(?:{_MONTH_FULL}|{_WEEKDAY})\s+$", before))
+
+
+@_rule(rf"(?:(?<=\b[Mm]id-)|(?<=\b[Pp]re-)|(?<=\b[Pp]ost-)|(?<![\w$€£#.,/-])){_YEAR4}"
+       r"(?![\w%]|[.,]\d|[-–/]\d)", trigger=r"\d\d\d\d")
+def _year(m: re.Match, line: str) -> _Cand | None:
+    if not _is_year(line, m.start(), m.end()):
+        return None
+    return _Cand(m.start(), m.end(), "DATE", _fixed(m.group(0)))
+
+
+@_rule(rf"(?i:(?P<pre>from|between)\s+)?(?<![\w$€£#.,/-])(?P<y1>{_YEAR4})"
+       rf"\s*(?P<sep>[-–—]|(?i:to|through|until|till|and))\s*(?P<y2>{_YEAR4}|\d\d)(?![\w%]|[.,]\d)",
+       priority=2, trigger=r"\d\d\d\d")
+def _year_range(m: re.Match, line: str) -> _Cand | None:
+    y1 = int(m["y1"])
+    y2 = int(m["y2"]) if len(m["y2"]) == 4 else y1 // 100 * 100 + int(m["y2"])
+    sep = m["sep"].lower()
+    pre = (m["pre"] or "").lower()
+    if not y1 < y2 <= y1 + 150 or (sep == "and") != (pre == "between"):
+        return None
+    if sep in ("to", "through", "until", "till") and not pre:
+        return None  # "to 2011" after something else: two separate dates
+    if len(m["y2"]) == 2 and sep not in "-–—":
+        return None
+    bracketed = re.search(r"[(\[]\s*$", _before(line, m, 3))
+    if not pre and not bracketed and not _is_year(line, m.start("y1"), m.start("y1") + 4):
+        if _NOT_YEAR_AFTER.match(_after(line, m)) or _NOT_YEAR_BEFORE.search(_before(line, m)):
+            return None
+    first = _Cand(m.start("y1"), m.end("y1"), "DATE", _fixed(str(y1)))
+    second = _Cand(m.start("y2"), m.end("y2"), "DATE", _fixed(str(y2)))
+    return _Cand(m.start(), m.end(), "DATE", first.resolve, parts=(first, second))
+
+
+@_rule(r"(?<![\w$€£#])['’](?P<yy>\d\d)(?![\w'’%]|[.,]\d)", trigger=r"['’]\d\d")
+def _short_year(m: re.Match, line: str) -> _Cand | None:
+    cue = r"(?i)\b(?:in|since|of|from|to|by|until|class|early|late|mid|summer|spring|autumn|fall|winter)\s+$"
+    if not re.search(cue, _before(line, m)):
+        return None
+    yy = int(m["yy"])
+    return _Cand(m.start(), m.end(), "DATE", _fixed(str(2000 + yy if yy < 30 else 1900 + yy)))
+
+
+_AGE = re.compile(r"(?i)\b(?:his|her|their|my|your|our|in\s+(?:the\s+)?(?:low|high|mid|upper|lower))\s+"
+                  r"(?:early\s+|late\s+|mid-)?$")
+_DECADE_CUE = re.compile(r"(?i)(?:\bthe\s+(?:early|late|mid)[-\s]|mid-|\d0['’]?s\s+(?:and|or|to)\s+|\d0['’]?s,\s*)$")
+
+
+@_rule(r"(?i:\bthe\s+)?(?:(?P<c>1[0-9]|20)(?P<d>\d)0|['’](?P<dd>\d)0|(?<![\w'’$€£.,])(?P<d2>[2-9])0)['’]?s\b",
+       priority=1, trigger=r"\d0['’]?s")
+def _decade(m: re.Match, line: str) -> _Cand | None:
+    before = _before(line, m)
+    if m["c"]:
+        value = f"{m['c']}{m['d']}"
+    else:
+        if _AGE.search(before):
+            return None  # "in his 70s", "in the low 70s": ages and temperatures
+        if m["d2"] and not (m.group(0).lower().startswith("the") or _DECADE_CUE.search(before)):
+            return None  # a bare "70s" needs "the" or another decade before it
+        value = f"19{m['dd'] or m['d2']}"
+    return _Cand(m.start(), m.end(), "DATE", _fixed(value))
+
+
+_CENTURY_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+                  "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+                  "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
+                  "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
+                  "twenty-first": 21, "twenty first": 21}
+
+
+@_rule(r"(?i)\bthe\s+(?:(?P<n>\d{1,2})(?:st|nd|rd|th)|(?P<w>twenty[-\s]first|first|second|third|fourth|fifth|"
+       r"sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|"
+       r"seventeenth|eighteenth|nineteenth|twentieth))\s+century\b", priority=2, trigger=r"(?i)century")
+def _century(m: re.Match, line: str) -> _Cand | None:
+    n = int(m["n"]) if m["n"] else _CENTURY_WORDS[re.sub(r"\s+", " ", m["w"].lower())]
+    return _Cand(m.start(), m.end(), "DATE", _fixed(f"{n - 1:02d}"))
+
+
+# Quarters, halves, seasons, fiscal years ----------------------------------------------------------
+
+
+@_rule(rf"(?i:\bthe\s+)?\b(?P<o>(?i:first|second|third|fourth|final|last|1st|2nd|3rd|4th))[\s-]+(?i:quarter)\b"
+       rf"(?:\s+(?:of\s+|in\s+)?(?P<y>{_YEAR_SPEC}))?"
+       rf"|\b[Qq](?P<q>[1-4])(?:\s*(?:of\s+)?['’]?(?P<y2>{_YEAR4}|\d\d)\b)?(?!\w)"
+       rf"|\b(?P<q3>[1-4])Q\s*['’]?(?P<y3>{_YEAR4}|\d\d)\b", priority=3, trigger=r"(?i)quarter|Q[1-4]|[1-4]Q")
+def _quarter(m: re.Match, line: str) -> _Cand | None:
+    has_the = m.group(0).lower().startswith("the")
+    if m["o"]:
+        ordinal = m["o"].lower()
+        year, relative = _year_of_spec(m["y"])
+        if ordinal in ("final", "last"):
+            if m["y"]:
+                quarter = 4
+            elif has_the and ordinal == "last":
+                # "the last quarter": the last one finished before the reference date
+                resolve = _from_reference(lambda ref, ctx: _shift(ref, "quarter", -1))
+                return _Cand(m.start(), m.end(), "DATE", resolve)
+            else:
+                return None
+        else:
+            quarter = _ORDINALS[ordinal]
+        if not m["y"] and not has_the and "-" not in m.group(0) and not _FINANCE_NOUN.match(_after(line, m)):
+            return None  # "second quarter" in another sense
+    else:
+        quarter = int(m["q"] or m["q3"])
+        y = m["y2"] or m["y3"]
+        year, relative = ((int(y) if len(y) == 4 else 2000 + int(y)) if y else None), None
+    return _Cand(m.start(), m.end(), "DATE", _part_of_year(f"Q{quarter}", year, relative))
+
+
+@_rule(rf"(?i:\bthe\s+)?\b(?P<o>(?i:first|second|1st|2nd))[-\s](?i:half)\b"
+       rf"(?:\s+of\s+(?P<y>{_YEAR_SPEC}|(?i:the\s+year)))?"
+       rf"|\b[Hh](?P<h>[12])\s+(?P<y2>{_YEAR4})\b", priority=3, trigger=r"(?i)half|H[12]")
+def _half(m: re.Match, line: str) -> _Cand | None:
+    if m["o"]:
+        half = 1 if m["o"].lower() in ("first", "1st") else 2
+        spec = m["y"]
+        if not spec and not _FINANCE_NOUN.match(_after(line, m)):
+            return None  # the first half of a match, of a book
+        if spec and re.fullmatch(r"(?i)the\s+year", spec):
+            spec = "this year"
+        year, relative = _year_of_spec(spec)
+    else:
+        half, year, relative = int(m["h"]), int(m["y2"]), None
+    return _Cand(m.start(), m.end(), "DATE", _part_of_year(f"H{half}", year, relative))
+
+
+@_rule(rf"(?i:\b(?P<rel>this|last|next|the\s+coming|the\s+past|the\s+previous|the)\s+)?"
+       rf"\b(?P<s>(?i:spring|summer|autumn|winter)|(?<=\bthe\s)fall|(?<=\bthis\s)fall|(?<=\blast\s)fall"
+       rf"|(?<=\bnext\s)fall|Fall(?=\s+\d))"
+       rf"(?:\s+(?:of\s+)?(?P<y>{_YEAR_SPEC}))?\b", priority=2, trigger=r"(?i)spring|summer|autumn|winter|fall")
+def _season(m: re.Match, line: str) -> _Cand | None:
+    code = _SEASONS[m["s"].lower()]
+    rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
+    if m["s"][0].isupper() and not rel and re.search(r"[A-Z][a-z]+\s+$", _before(line, m)):
+        return None  # "Arab Spring", "Prague Spring"
+    if not rel and not m["y"] and re.match(r"\s*(?:Olympics|Games|collection|wheat|crop|storm|weather|sun)",
+                                            _after(line, m)):
+        return None  # an adjective
+    year, relative = _year_of_spec(m["y"])
+    if year is None and rel in ("last", "the past", "the previous"):
+        def last_one(ref: date, ctx: _Context) -> str:
+            return f"{ref.year - 1 if _season_span(ref.year, code)[0] >= ref else ref.year}-{code}"
+        return _Cand(m.start(), m.end(), "DATE", _from_reference(last_one))
+    if year is None and rel in ("next", "the coming"):
+        def next_one(ref: date, ctx: _Context) -> str:
+            return f"{ref.year + 1 if _season_span(ref.year, code)[1] <= ref else ref.year}-{code}"
+        return _Cand(m.start(), m.end(), "DATE", _from_reference(next_one))
+    if year is None and rel == "this":
+        relative = 0
+    start = m.start("s") if rel == "the" and not m["y"] else m.start()
+    return _Cand(start, m.end(), "DATE", _part_of_year(code, year, relative))
+
+
+@_rule(r"\b(?:(?i:fiscal)(?:\s+year)?\s+|FY\s?)(?P<y>\d{4}|['’]?\d\d)\b"
+       r"|(?i:\bthe\s+(?P<rel>current\s+|last\s+|previous\s+|next\s+)?(?:financial|fiscal)\s+year)\b",
+       priority=3, trigger=r"(?i)fiscal|financial|FY")
+def _fiscal(m: re.Match, line: str) -> _Cand | None:
+    if m["y"] is None:
+        shift = {"last": -1, "previous": -1, "next": 1}.get((m["rel"] or "").strip().lower(), 0)
+        return _Cand(m.start(), m.end(), "DATE", _from_reference(lambda ref, ctx: f"FY{ref.year + shift}"))
+    y = m["y"].lstrip("'’")
+    return _Cand(m.start(), m.end(), "DATE", _fixed(f"FY{int(y) if len(y) == 4 else 2000 + int(y)}"))
+
+
+# Days and weeks around the reference date -----------------------------------------------------------
+
+_REL_DAY = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
+
+
+@_rule(r"(?i:\b(?:earlier|later)\s+)?\b(?P<w>(?i:today|tonight|yesterday|tomorrow))\b"
+       r"(?:\s+(?P<p>(?i:morning|afternoon|evening|night)))?",
+       priority=2, trigger=r"(?i)today|tonight|yesterday|tomorrow")
+def _relative_day(m: re.Match, line: str) -> _Cand | None:
+    word = m["w"].lower()
+    if re.match(r"['’]s\s+(?:world|generation|society|youth|standards)", _after(line, m)):
+        return None  # "today's world": the present in general
+    offset = _REL_DAY[word]
+    part = (m["p"] or ("tonight" if word == "tonight" else "")).lower()
+
+    def compute(ref: date, ctx: _Context) -> str:
+        value = (ref + timedelta(days=offset)).isoformat()
+        return f"{value}T{_PARTS_OF_DAY[part]}" if part else value
+
+    kind = "TIME" if part else "DATE"
+    return _Cand(m.start(), m.end(), kind, _from_reference(compute), day_anchor=not part)
+
+
+@_rule(r"(?i)\bthe\s+day\s+(?P<w>before\s+yesterday|after\s+tomorrow)\b",
+       priority=3, trigger=r"(?i)yesterday|tomorrow")
+def _two_days(m: re.Match, line: str) -> _Cand | None:
+    offset = -2 if m["w"].lower().startswith("before") else 2
+    resolve = _from_reference(lambda ref, ctx: (ref + timedelta(days=offset)).isoformat())
+    return _Cand(m.start(), m.end(), "DATE", resolve, day_anchor=True)
+
+
+def _part_of_last_day(code: str) -> Resolver:
+    """A part ("MO", "NI") of the last day mentioned, else of the reference date."""
+
+    def resolve(ctx: _Context) -> tuple[str | None, bool]:
+        day = ctx.last_day or ctx.reference
+        return (None, False) if day is None else (f"{day.isoformat()}T{code}", False)
+
+    return resolve
+
+
+@_rule(r"(?i)\b(?P<rel>this|last)\s+(?P<p>morning|afternoon|evening|night)\b"
+       r"|\b(?:in|during)\s+(?:early\s+|late\s+)?(?P<p2>morning|afternoon|evening)\s+"
+       r"(?=(?:trading|trade|session|deals)\b)", priority=2, trigger=r"(?i)morning|afternoon|evening|night")
+def _part_of_day(m: re.Match, line: str) -> _Cand | None:
+    if m["p2"]:  # "in morning trading"
+        return _Cand(m.start("p2"), m.end("p2"), "TIME", _part_of_last_day(_PARTS_OF_DAY[m["p2"].lower()]))
+    part, rel = m["p"].lower(), m["rel"].lower()
+    if rel == "last" and part != "night":
+        return None
+    offset = -1 if rel == "last" else 0
+    return _Cand(m.start(), m.end(), "TIME", _from_reference(
+        lambda ref, ctx: f"{(ref + timedelta(days=offset)).isoformat()}T{_PARTS_OF_DAY[part]}"))
+
+
+@_rule(rf"(?i:\b(?P<rel>last|next|this|coming|past)\s+)?\b(?P<wd>{_WEEKDAY})(?P<pl>s)?\b"
+       rf"(?:\s+(?P<p>(?i:morning|afternoon|evening|night)))?",
+       priority=1, trigger=r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
+def _weekday(m: re.Match, line: str) -> _Cand | None:
+    weekday = _WEEKDAYS[m["wd"].lower()]
+    rel = (m["rel"] or "").lower()
+    if m["pl"]:
+        return None if rel else _Cand(m.start(), m.end(), "SET", _fixed(f"XXXX-WXX-{weekday + 1}"))
+    if not rel and _NAMED_DAY.search(_before(line, m)):
+        return None  # named days are not this week's
+    if not rel and not m["p"] and _WEEKDAY_TITLE.match(_after(line, m)):
+        return None  # "Monday Night Football", "Sunday Times"
+    part = (m["p"] or "").lower()
+
+    def compute(ref: date, ctx: _Context) -> str:
+        delta = weekday - ref.weekday()  # -6..6
+        if rel in ("last", "past"):
+            delta = delta - 7 if delta >= 0 else delta
+        elif rel in ("next", "coming"):
+            delta = delta + 7 if delta <= 0 else delta
+        elif rel != "this":
+            back, ahead = (delta - 7 if delta > 0 else delta), (delta + 7 if delta < 0 else delta)
+            if ctx.tense == "future":
+                delta = ahead
+            elif ctx.tense == "past":
+                delta = back
+            else:
+                delta = back if -back <= ahead else ahead
+        value = (ref + timedelta(days=delta)).isoformat()
+        return f"{value}T{_PARTS_OF_DAY[part]}" if part else value
+
+    kind = "TIME" if part else "DATE"
+    return _Cand(m.start(), m.end(), kind, _from_reference(compute), day_anchor=not part)
+
+
+_NAMED_DAY = re.compile(r"\b(?:Black|Good|Holy|Ash|Cyber|Super|Easter|Palm|Bloody|Blue|Manic)\s+$")
+_WEEKDAY_TITLE = re.compile(r"\s+(?:Night|Club|Times|Telegraph|Mail|News|Post|Show|Review)\b")
+_REL_OFFSET = {"this": 0, "current": 0, "the current": 0, "last": -1, "the last": -1, "past": -1,
+               "previous": -1, "the previous": -1, "next": 1, "the next": 1, "coming": 1,
+               "the coming": 1, "the following": 1, "following": 1}
+
+
+@_rule(r"(?i:\b(?:earlier|later)\s+)?(?i:\b(?P<rel>this|last|next|past|coming|current|previous|following|"
+       r"the\s+(?:last|previous|next|coming|following|current))\s+)"
+       r"(?P<u>(?i:week|weekend|month|year|quarter|decade|century))\b(?!['’]s\s)(?!\s+(?:old|long|high|low))",
+       priority=2, trigger=_T_UNIT)
+def _relative_unit(m: re.Match, line: str) -> _Cand | None:
+    rel = re.sub(r"\s+", " ", m["rel"].lower())
+    unit = m["u"].lower()
+    offset = _REL_OFFSET[rel]
+    if rel == "past" or unit in ("decade", "century") and rel in ("the last", "the next", "the coming"):
+        return None  # durations: see _the_past_unit
+    if rel in ("the previous", "the following", "previous", "following"):
+        # narrative: counted from the last date mentioned
+        return _Cand(m.start(), m.end(), "DATE", _from_anchor(unit, offset))
+    return _Cand(m.start(), m.end(), "DATE", _from_reference(lambda ref, ctx: _shift(ref, unit, offset)))
+
+
+@_rule(rf"(?i:\b(?P<rel>last|next|this)\s+)(?P<m>{_MONTH_FULL})\b", priority=2, trigger=_T_MONTH)
+def _relative_month(m: re.Match, line: str) -> _Cand | None:
+    month = _month(m["m"])
+    rel = m["rel"].lower()
+
+    def compute(ref: date, ctx: _Context) -> str:
+        year = ref.year
+        if rel == "last":
+            year = ref.year if month < ref.month else ref.year - 1
+        elif rel == "next":
+            year = ref.year if month > ref.month else ref.year + 1
+        return f"{year:04d}-{month:02d}"
+
+    return _Cand(m.start(), m.end(), "DATE", _from_reference(compute))
+
+
+@_rule(rf"(?i)\b(?P<n>{_NUMBER})\s+(?P<u>days?|weeks?|months?|years?|decades?|centur(?:y|ies))\s+"
+       rf"(?P<dir>ago|earlier|before|later|after|from\s+now|hence)\b",
+       priority=3, trigger=r"(?i)\b(?:ago|earlier|before|later|after|now|hence)\b")
+def _ago(m: re.Match, line: str) -> _Cand | None:
+    n = _number(m["n"])
+    unit = m["u"].lower().rstrip("s").replace("centurie", "century")
+    direction = m["dir"].lower()
+    if direction in ("earlier", "before", "later", "after"):
+        # "two years later": counted from an event, not from now; a duration
+        if n is None and m["n"].lower() not in ("several", "many", "a few", "few"):
+            return None
+        return _Cand(m.start(), m.start("dir") - 1, "DURATION", _fixed(_duration(n, unit)))
+    if n is None or n != int(n):
+        return None
+    n = int(n) * (-1 if direction == "ago" else 1)
+    if unit == "week":
+        unit, n = "day", 7 * n
+    elif unit in ("decade", "century"):
+        unit, n = "year", n * (10 if unit == "decade" else 100)
+    return _Cand(m.start(), m.end(), "DATE", _from_reference(lambda ref, ctx: _shift(ref, unit, n)))
+
+
+# Expressions that lean on an earlier one ------------------------------------------------------------
+
+_DAY_VERBS = (r"end|ends|ended|ending|finish|finished|finishing|close|closed|closing|start|started|starting|"
+              r"began|begin|begins|beginning|open|opened|opening|spent|during|on|for|of|in")
+
+
+@_rule(r"(?i)\bthe\s+(?P<a>previous|following|next|same)\s+(?P<u>day|week|month|year)\b"
+       r"|\bthat\s+(?P<u2>day|week|month|year|time)\b|\bthe\s+same\s+time\b"
+       r"|\bthe\s+(?P<u3>day|week|year)\s+(?P<b>before|after|earlier|later|previous|prior)\b"
+       rf"|\b(?:{_DAY_VERBS})\s+(?P<d>the\s+day)\b(?!\s+(?:of|when|that|after|before))|\bthe\s+day(?=['’]s\s)"
+       r"|\blate\s+in\s+the\s+day\b"
+       r"|\b(?:rest|remainder|end|start|beginning|course|balance|middle|close)\s+of\s+(?P<d4>the\s+(?P<u4>day|week|month|year))\b"
+       r"|\bthe\s+(?:entire|whole|full)\s+(?P<u5>year|month|week|day)\b"
+       r"|\bthe\s+weekend\b", priority=1, trigger=r"(?i)\b(?:day|week|month|year|time|weekend)\b")
+def _anaphoric(m: re.Match, line: str) -> _Cand | list[_Cand] | None:
+    start = m.start("d") if m["d"] else m.start("d4") if m["d4"] else m.start()
+    phrase = re.sub(r"\s+", " ", line[start:m.end()].lower())
+    if phrase == "the weekend":
+        return _Cand(start, m.end(), "DATE", _from_reference(
+            lambda ref, ctx: _shift(ref, "weekend", 0 if ctx.tense == "future" or ref.weekday() >= 5 else -1)))
+    if phrase in ("that time", "the same time"):
+        if phrase == "the same time" or not re.search(r"(?i)\b(?:at|by|until|since|before|after|from)\s+$", _before(line, m)):
+            return None  # "at the same time" means "also"; "that time" needs a preposition
+
+        def resolve(ctx: _Context) -> tuple[str | None, bool]:
+            return ctx.last("year"), False
+
+        return _Cand(start, m.end(), "DATE", resolve)
+    unit = m["u"] or m["u2"] or m["u3"] or m["u4"] or m["u5"] or "day"
+    after = m["a"] in ("following", "next") or m["b"] in ("after", "later")
+    before = m["a"] == "previous" or m["b"] in ("before", "earlier", "previous", "prior")
+    shift = 1 if after else -1 if before else 0
+    if unit != "day" and m["a"] == "next":
+        return None  # "the next year": see _relative_unit
+    if unit == "day":
+        return _Cand(start, m.end(), "DATE", _from_anchor("day", shift, fallback=shift == 0), day_anchor=True)
+    return _Cand(start, m.end(), "DATE", _from_anchor(unit, shift))
+
+
+@_rule(r"(?i)\bthe\s+same\s+(?:period|month|quarter|week|day|time|season)(?:\s+of)?\s+"
+       r"(?P<w>last\s+year|the\s+(?:last|previous|prior)\s+year|a\s+year\s+(?:ago|earlier|before)|the\s+year\s+before)\b", priority=3, trigger=r"(?i)\bsame\b")
+def _same_period_last_year(m: re.Match, line: str) -> _Cand | None:
+    def resolve(ctx: _Context) -> tuple[str | None, bool]:
+        value = ctx.last("year")
+        if not value or not re.match(r"^\d{4}", value) or precision_of(value) in ("year", "decade", "century"):
+            return (None, False) if ctx.reference is None else (str(ctx.reference.year - 1), False)
+        return f"{int(value[:4]) - 1:04d}{value[4:]}" if not value[4:].startswith("-W") else str(int(value[:4]) - 1), False
+
+    return _Cand(m.start(), m.end(), "DATE", resolve)
+
+
+# Vague references ---------------------------------------------------------------------------------
+
+_PRESENT = (r"(?:right\s+)?now|nowadays|currently|at\s+present|presently|at\s+the\s+moment|the\s+time\s+being|"
+            r"these\s+days|recent\s+times")
+_PAST_REF = (r"(?:more\s+|until\s+|only\s+|very\s+)?recently|lately|the\s+past|"
+             r"recent\s+history")
+_FUTURE_REF = (r"the\s+(?:near\s+|distant\s+|foreseeable\s+|immediate\s+)?future|"
+               r"the\s+(?:near|short|long|medium)\s+term|(?:very\s+)?soon")
+
+
+@_rule(rf"(?i)(?:\b(?P<prep>in|of|from|for|over)\s+)?\b(?P<core>(?P<present>{_PRESENT})|(?P<past>{_PAST_REF})|(?P<future>{_FUTURE_REF}))\b(?!-)", priority=1, trigger=r"(?i)now|current|present|moment|being|days|recent|lately|past|future|term|soon")
+def _vague(m: re.Match, line: str) -> _Cand | None:
+    phrase = m["core"].lower()
+    if phrase.startswith("the ") and not m["prep"]:
+        return None  # "the past" / "the future" as a time needs "in", "of", "for"...
+    if phrase == "recent times" and (m["prep"] or "").lower() != "in":
+        return None
+    after = _after(line, m)
+    if phrase == "now" and re.match(r"\s+that\b", after):
+        return None  # "now that": a conjunction
+    if phrase.endswith("soon") and re.match(r"\s+(?:after|as|afterwards)\b", after):
+        return None
+    value = "PRESENT_REF" if m["present"] else "PAST_REF" if m["past"] else "FUTURE_REF"
+    return _Cand(m.start("core"), m.end(), "DATE", _fixed(value, explicit=False), extendable=False)
+
+
+_NOT_CURRENT = re.compile(r"(?i)^\s+(?:account|affairs|events|president|ceo|chairman|chief|minister|leader|"
+                          r"champion|holder|owner|head|director|manager|members?|version|model|law|rules|system|"
+                          r"flows?|generation|team|squad|coach|government|administration|regime|edition|issue)\b")
+
+
+@_rule(r"\b(?P<w>recent|current|ongoing)\b(?=\s+[a-z])", trigger=r"recent|current|ongoing")
+def _temporal_adjective(m: re.Match, line: str) -> _Cand | None:
+    word = m["w"]
+    if word == "ongoing":
+        return None
+    if word == "current" and (_NOT_CURRENT.match(_after(line, m)) or not re.search(r"(?i)\b(?:the|its|their|our|his|her)\s+$", _before(line, m))):
+        return None
+    if word == "recent" and re.search(r"(?i)\b(?:most|more|less|least)\s+$", _before(line, m)):
+        return None  # "its most recent model": the latest, not a time
+    if word == "recent" and re.match(r"\s+(?:years|months|weeks|days|decades|times|history)\b", _after(line, m)):
+        return None  # a longer rule takes these
+    return _Cand(m.start(), m.end(), "DATE", _fixed("PAST_REF" if word == "recent" else "PRESENT_REF", False),
+                 extendable=False)
+
+
+# Clock times ----------------------------------------------------------------------------------
+
+
+@_rule(rf"\b(?P<h>[01]?\d|2[0-3])(?::(?P<mi>[0-5]\d)|\.(?P<mi2>[0-5]\d)(?=\s*[ap]\.?m))(?::[0-5]\d)?(?![\d:])"
+       rf"(?:\s*(?P<ap>[ap]\.?\s?m\.?(?![a-z])))?(?:\s*\(?\s*(?P<tz>{_ZONES})(?:\s*[+-]\s*\d{{1,2}})?\s*\)?)?"
+       rf"|\b(?P<h2>[01]\d|2[0-3])(?P<mi3>[0-5]\d)\s*(?P<tz2>UTC|GMT|Z|hrs|hours)\b"
+       rf"|\b(?P<h3>1[0-2]|0?[1-9])\s*(?P<ap3>[ap]\.m\.|[ap]m\b)(?:\s*\(?(?P<tz3>{_ZONES})\)?)?"
+       rf"|\b(?P<noon>noon|midday|midnight)\b", priority=3, trigger=r"\d|noon|midday|midnight")
+def _clock(m: re.Match, line: str) -> _Cand | None:
+    if re.search(r"[$£€]\s*$", _before(line, m, 2)):
+        return None
+    if m["noon"]:
+        if not re.search(r"(?i)\b(?:at|by|until|before|after|around|from|till|since)\s+$", _before(line, m, 10)):
+            return None
+        hour, minute, zone = (0 if m["noon"].lower() == "midnight" else 12), 0, ""
+    elif m["h3"]:
+        hour = int(m["h3"]) % 12 + (12 if m["ap3"].lower().startswith("p") else 0)
+        minute, zone = 0, m["tz3"] or ""
+    elif m["h2"]:
+        hour, minute, zone = int(m["h2"]), int(m["mi3"]), m["tz2"]
+    else:
+        hour, minute, zone = int(m["h"]), int(m["mi"] or m["mi2"]), m["tz"] or ""
+        if not m["ap"] and not zone:
+            near = _before(line, m, 12) + _after(line, m, 12)
+            if not re.search(r"(?i)\b(?:at|by|until|before|after|around|from|local|time|hours?|a\.m|p\.m)\b", near):
+                return None  # "3:2" or "20:1" is a score or a ratio
+        if m["ap"]:
+            hour = hour % 12 + (12 if m["ap"].lower().startswith("p") else 0)
+    utc = zone in ("UTC", "GMT", "Z")
+    clock = f"T{hour:02d}:{minute:02d}{'Z' if utc else ''}"
+
+    def resolve(ctx: _Context) -> tuple[str | None, bool]:
+        day = ctx.last_day or ctx.reference
+        return (None, False) if day is None else (day.isoformat() + clock, False)
+
+    return _Cand(m.start(), m.end(), "TIME", resolve, clock=(hour, minute, utc), extendable=False)
+
+
+# Durations and sets ---------------------------------------------------------------------------
+
+_DUR_ADJ = (r"(?:(?:more|consecutive|straight|successive|full|long|trading|business|working|calendar|"
+            r"additional|further|extra|whole|entire|solid|short)[\s-]+)?")
+
+
+@_rule(rf"(?i)\b(?P<n>{_NUMBER})(?P<half>\s+and\s+a\s+half)?(?P<sep>\s+|-){_DUR_ADJ}(?P<u>{_UNIT})(?P<suffix>-(?:old|long))?\b(?!-)"
+       rf"|\b(?P<n2>half\s+an?|a\s+half)[\s-]+(?P<u2>hour|day|year|century|decade)\b"
+       rf"|\ban?\s+(?P<u3>year|month|week|day|hour)\s+and\s+a\s+half\b", priority=1, trigger=_T_UNIT)
+def _duration_rule(m: re.Match, line: str) -> _Cand | list[_Cand] | None:
+    if m["u2"] or m["u3"]:
+        unit = m["u2"] or m["u3"]
+        value = "PT30M" if unit == "hour" and m["u2"] else _duration(0.5 if m["u2"] else 1.5, unit)
+        return _with_prefix(line, _Cand(m.start(), m.end(), "DURATION", _fixed(value)))
+    raw = re.sub(r"\s+", " ", m["n"].lower())
+    unit = m["u"].lower()
+    number = _number(raw)
+    plural = unit.endswith("s") or unit == "millennia"
+    if m["half"] and number is not None:
+        number += 0.5
+    if unit.startswith("second") and raw in ("a", "an"):
+        return None  # "a second time": an ordinal
+    if unit.startswith("quarter") and "consecutive" not in m.group(0).lower() and (number is None or number < 2):
+        return None  # "a quarter of the workforce"
+    if (raw in ("a", "an") and plural) or (raw == "single" and (m["sep"] != "-" or plural)):
+        return None
+    if re.fullmatch(r"\d+(?:\.\d+)?", raw) and re.search(r"[\d,.$€£#]$", _before(line, m, 1)):
+        return None  # part of a bigger number or an amount
+    if re.fullmatch(r"\d+(?:\.\d+)?", raw) and re.search(r"(?i)\b(?:\d+|GB|MB|TB)\s*$", _before(line, m, 6)):
+        return None
+    if number is None and raw not in ("several", "many", "few", "a few", "numerous", "countless",
+                                      "hundreds of", "dozens of", "thousands of"):
+        return None
+    cand = _Cand(m.start(), m.end(), "DURATION", _fixed(_duration(number, unit)))
+    # "between 60 and 90 days": the first number is a duration too
+    pair = re.search(r"(?i)\b(?:between\s+)?(?P<n1>\d+(?:\.\d+)?|[a-z]+)\s*(?:-|–|to|and|or)\s*$", _before(line, m, 24))
+    extra = []
+    if pair and (n1 := _number(pair["n1"])) is not None and raw not in ("a", "an") and number is not None and n1 < number:
+        offset = m.start() - len(_before(line, m, 24)) + pair.start("n1")
+        extra.append(_Cand(offset, offset + len(pair["n1"]), "DURATION", _fixed(_duration(n1, unit)), extendable=False))
+    return [_with_prefix(line, cand)] + extra
+
+
+def _with_prefix(line: str, cand: _Cand) -> _Cand:
+    """Take "about", "over", "the past", "the next" in front of a duration into it."""
+    before = line[:cand.start]
+    framed = re.search(r"(?i)\bthe\s+(?:past|last|next|first|previous|coming|following|final|remaining|initial)\s+$", before)
+    if framed:
+        cand.start = framed.start()
+        before = line[:cand.start]
+    framed = framed or line[cand.start:cand.start + 4].lower() == "the "
+    if (match := _APPROX_BEFORE.search(before)) and not (framed and match.group(1).lower() in ("over", "under")):
+        cand.start = match.start()
+        cand.modifier = _APPROX.get(re.sub(r"\s+", " ", match.group(1).lower()), "APPROX")
+    cand.extendable = False
+    return cand
+
+
+@_rule(r"(?i)\bthe\s+(?P<rel>past|last|next|coming|previous|following)\s+(?P<u>year|month|week|decade|century|day)\b"
+       r"(?!['’]s)(?!\s+(?:old|long))", priority=1, trigger=_T_UNIT)
+def _the_past_unit(m: re.Match, line: str) -> _Cand | None:
+    rel, unit = m["rel"].lower(), m["u"].lower()
+    if rel == "past" or (unit in ("decade", "century") and rel in ("last", "next", "coming")):
+        return _with_prefix(line, _Cand(m.start(), m.end(), "DURATION", _fixed(_duration(1, unit))))
+    return None  # dates: see _relative_unit and _anaphoric
+
+
+@_rule(r"(?i)(?P<pre>\b(?:over|for|within|in|recent|after|took|take|takes|lasted|last|spent|spend)\s+"
+       r"(?:the\s+|recent\s+|just\s+|mere\s+)?)?\b(?P<u>years|months|decades|weeks|days|hours|minutes|centuries)(?P<long>-long)?\b", trigger=r"(?i)(?:year|month|decade|week|day|hour|minute|centurie)s")
+def _bare_units(m: re.Match, line: str) -> _Cand | None:
+    pre = re.sub(r"\s+", " ", (m["pre"] or "").lower()).strip()
+    after = _after(line, m, 16).lower()
+    follows = re.match(r"\s+(?:later|earlier|ago|to\s+come|on\s+end|in\s+the\s+making)\b", after)
+    if not (pre or m["long"] or follows):
+        return None
+    if pre.startswith(("in", "after", "took", "take", "last", "spent", "spend")) and not pre.startswith("in recent") \
+            and not m["long"] and not follows and not re.match(r"\s*(?:[,.;:)'\"”]|$)", after):
+        return None  # "in days of old" is fine, "after months of talks" too, but "in days" needs an end
+    if pre.startswith(("over the", "recent", "in recent")):
+        start = m.start() + (m["pre"].lower().find("recent") if "recent" in pre else 0)
+    else:
+        start = m.start("u")
+    return _Cand(start, m.end(), "DURATION", _fixed(_duration(None, m["u"])), extendable=False)
+
+
+@_rule(r"(?i)\b(?:(?P<freq>once|twice|(?:three|four|five|several|\d+)\s+times)\s+)?(?P<q>every|each|per|a|an)\s+"
+       r"(?:(?P<n>other|\d+|two|three|four|five|six|ten|twelve)\s+)?(?P<u>years?|months?|weeks?|days?|hours?|minutes?|quarters?|decades?)\b"
+       r"(?!\s+(?:ago|earlier|later|before|after|and\s+a\s+half|or\s+so|old)|-old)", priority=2, trigger=_T_UNIT)
+def _set(m: re.Match, line: str) -> _Cand | None:
+    quantifier, unit = m["q"].lower(), m["u"].lower()
+    number = 2 if (m["n"] or "").lower() == "other" else _number(m["n"]) if m["n"] else 1
+    if unit.endswith("s") and not m["n"]:
+        return None
+    if quantifier in ("a", "an"):
+        if m["n"]:
+            return None
+        if not m["freq"] and not re.search(
+                r"(?i)(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|fifty|hundred|thousand|"
+                r"million|billion|dozen|times|cents?|dollars|euros|pounds))[%\w]*\s+(?:\w+\s+)?$", _before(line, m, 30)):
+            return None  # "for a year" is a duration
+    if quantifier == "each" and m["n"]:
+        return None
+    return _Cand(m.start(), m.end(), "SET", _fixed(_duration(number, unit)), extendable=False)
+
+
+_FREQUENCIES = {"annual": "P1Y", "annually": "P1Y", "yearly": "P1Y", "biannual": "P6M", "semiannual": "P6M",
+                "quarterly": "P3M", "monthly": "P1M", "weekly": "P1W", "daily": "P1D", "nightly": "P1D",
+                "hourly": "PT1H", "biweekly": "P2W", "bimonthly": "P2M"}
+
+
+@_rule(r"\b(?P<w>annual|annually|yearly|biannual|semi-?annual|quarterly|monthly|weekly|daily|nightly|hourly|bi-?weekly|bi-?monthly)\b", trigger=r"ly\b|annual")
+def _frequency(m: re.Match, line: str) -> _Cand | None:
+    return _Cand(m.start(), m.end(), "SET", _fixed(_FREQUENCIES[m["w"].replace("-", "")]), extendable=False)
+
+
+_HOLIDAYS = {"christmas eve": (12, 24), "christmas": (12, 25), "christmas day": (12, 25),
+             "new year's day": (1, 1), "new year's eve": (12, 31), "boxing day": (12, 26),
+             "valentine's day": (2, 14), "halloween": (10, 31), "bastille day": (7, 14)}
+
+
+@_rule(r"\b(?P<h>Christmas\s+Eve|Christmas(?:\s+Day)?|New\s+Year['’]s\s+(?:Day|Eve)|Boxing\s+Day|"
+       r"Valentine['’]s\s+Day|Halloween|Bastille\s+Day)\b"
+       r"(?!\s+(?:tree|card|cards|lights|market|carol|carols|present|presents|gift|gifts|dinner|pudding|song|songs|special))"
+       rf"(?:{_COMMA}(?P<y>{_YEAR4}))?", priority=2, trigger=r"Christmas|Year|Day|Halloween")
+def _holiday(m: re.Match, line: str) -> _Cand | None:
+    month, day = _HOLIDAYS[re.sub(r"\s+", " ", m["h"].lower()).replace("’", "'")]
+    year = int(m["y"]) if m["y"] else None
+    return _Cand(m.start(), m.end(), "DATE", _calendar_date(month, day, year), day_anchor=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Passes after matching: modifiers, ranges, tense, clock + day, anaphora
+# --------------------------------------------------------------------------------------------
+
+_PREFIX_MODIFIERS = [
+    (re.compile(r"(?i)\b(?:the\s+)?(?:very\s+)?(?:beginning|start|outset|dawn)\s+of\s+(?:the\s+)?$"), "START"),
+    (re.compile(r"(?i)\b(?:the\s+)?(?:very\s+)?(?:end|close)\s+of\s+(?:the\s+)?$"), "END"),
+    (re.compile(r"(?i)\b(?:the\s+)?(?:middle|midpoint)\s+of\s+(?:the\s+)?$"), "MID"),
+    (re.compile(r"(?i)\b(?:the\s+)?(?:early|first)\s+(?:part|months|days|weeks)\s+of\s+(?:the\s+)?$"), "START"),
+    (re.compile(r"(?i)\b(?:the\s+)?(?:latter|last|final)\s+(?:part|months|days|weeks)\s+of\s+(?:the\s+)?$"), "END"),
+    (re.compile(r"(?i)\b(?:the\s+)?early(?:\s+in)?(?:\s+|-)$"), "START"),
+    (re.compile(r"(?i)\b(?:the\s+)?late(?:\s+in)?(?:\s+|-)$"), "END"),
+    (re.compile(r"(?i)\b(?:the\s+)?mid(?:dle)?(?:\s+|-)$"), "MID"),
+    (re.compile(r"(?i)\bthe\s+turn\s+of\s+the\s+$"), "APPROX"),
+    (re.compile(r"(?i)\b(?:around|about|circa|c\.|approximately|roughly)\s+$"), "APPROX"),
+    (re.compile(r"(?i)\bpre-$"), "BEFORE"),
+    (re.compile(r"(?i)\bpost-$"), "AFTER"),
+]
+_SIGNALS = [
+    (re.compile(r"(?i)\b(?:ever\s+)?since\s+$"), "SINCE"),
+    (re.compile(r"(?i)\b(?:before|by|prior\s+to|no\s+later\s+than|ahead\s+of)\s+$"), "BEFORE"),
+    (re.compile(r"(?i)\b(?:until|till|up\s+to|through)\s+$"), "UNTIL"),
+    (re.compile(r"(?i)\bafter\s+$"), "AFTER"),
+]
+
+
+def _apply_modifiers(text: str, cands: list[_Cand]) -> None:
+    """Widen dates over "early", "mid-", "the end of", "around"; note "since", "before", "until"."""
+    previous_end = 0
+    for cand in cands:
+        if cand.kind == "DATE" and cand.extendable:
+            window = text[max(previous_end, cand.start - 40):cand.start].rsplit("\n", 1)[-1]
+            for pattern, modifier in _PREFIX_MODIFIERS:
+                if match := pattern.search(window):
+                    cand.start -= len(window) - match.start()
+                    cand.modifier = modifier
+                    break
+            window = text[max(previous_end, cand.start - 25):cand.start].rsplit("\n", 1)[-1]
+            if cand.modifier is None or cand.modifier in ("START", "END", "MID"):
+                for pattern, modifier in _SIGNALS:
+                    if pattern.search(window):
+                        cand.modifier = cand.modifier or modifier
+                        break
+        previous_end = cand.end
+
+
+_RANGE_JOIN = re.compile(r"(?i)^[ \t]*(?:[-–—]|to|through|until|till|and)[ \t]*$")
+
+
+def _combine_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
+    """Join "from May to July 2020", "between 2014 and 2016", "May–June" into one DATE range."""
+    out: list[_Cand] = []
+    i = 0
+    while i < len(cands):
+        cand = cands[i]
+        nxt = cands[i + 1] if i + 1 < len(cands) else None
+        if (nxt is not None and cand.kind == nxt.kind == "DATE" and cand.parts is None and nxt.parts is None
+                and cand.modifier is None and _RANGE_JOIN.match(text[cand.end:nxt.start])):
+            join = text[cand.end:nxt.start].strip().lower()
+            pre = re.search(r"(?i)\b(from|between)\s+$", text[max(0, cand.start - 9):cand.start])
+            needs = "between" if join == "and" else "from" if join in ("to", "through", "until", "till") else None
+            if needs is None or (pre and pre.group(1).lower() == needs):
+                start = cand.start - (len(pre.group(0)) if pre else 0)
+                out.append(_Cand(start, nxt.end, "DATE", cand.resolve, modifier=nxt.modifier, parts=(cand, nxt)))
+                i += 2
+                continue
+        out.append(cand)
+        i += 1
+    return out
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+(?=[A-Z“\"'‘(])|\n")
+_FUTURE = re.compile(
+    r"\b(?:will|won['’]t|wo\s+n['’]t|shall|['’]ll|going\s+to|(?:is|are|was|were)\s+(?:due\s+)?to\s+\w+|"
+    r"to\s+be\s+\w+(?:ed|en|eld|un)|scheduled|expected\s+to|set\s+to|due\s+to\s+(?!the\b|a\b|its\b|their\b)\w+|"
+    r"plans?\s+to|planning\s+to|intends?\s+to|aims?\s+to|would|should|upcoming|forthcoming|"
+    r"predicts?|forecasts?|hopes?\s+to|projected|[Ww]ill)\b", re.IGNORECASE
+)
+_PAST = re.compile(
+    r"(?i)\b(?:was|were|had|did|said|told|\w{3,}ed|ago|began|came|went|took|made|gave|rose|fell|saw|won|lost|"
+    r"left|met|held|became|led|sold|bought|paid|hit|spent|grew|knew|thought|brought|wrote|ran|got|sent|spoke|"
+    r"broke|chose|drove|flew|froze|kept|meant|rode|sang|sank|sat|shook|shot|slept|stood|stole|struck|swore|"
+    r"taught|tore|threw|understood|woke|wore|built|caught|dealt|drew|ate|fed|felt|fought|found|heard|lent|"
+    r"sought|swept|withdrew|overtook|forgave|hung|arose|bore|bid|beat|bent|bled|fled|slid|strove)\b"
+)
+_NOT_PAST = re.compile(r"(?i)(?:expected|scheduled|planned|projected|forecasted|based|called|named|listed|located|"
+                       r"related|used|united|limited|advanced|detailed|red|need|speed|feed|seed|indeed|hundred|"
+                       r"proposed|embattled|so-called|unprecedented|alleged|allied|concerned|interested|"
+                       r"qualified|armed|talented|experienced|skilled|beloved|aged)")
+
+
+def _tense(text: str, start: int, end: int) -> str:
+    """"future", "past" or "present": the tense marker nearest to a span in its sentence.
+
+    "Apple announced Friday that it will..." is past (the nearest verb), "the trial is set to
+    begin on Wednesday" future; a sentence with neither marker is "present". "until Friday"
+    looks ahead whatever the verb.
+    """
+    if re.search(r"(?i)\b(?:until|till)\s+(?:next\s+|this\s+)?$", text[max(0, start - 12):start]):
+        return "future"
+    lo = max(0, start - 200)
+    if breaks := [m.end() for m in _SENTENCE_BREAK.finditer(text, lo, start)]:
+        lo = breaks[-1]
+    stop = _SENTENCE_BREAK.search(text, end, end + 200)
+    hi = stop.start() if stop else min(len(text), end + 200)
+    best, tense = None, "present"
+    for pattern, name in ((_FUTURE, "future"), (_PAST, "past")):
+        for match in pattern.finditer(text, lo, hi):
+            if match.end() > start and match.start() < end:
+                continue
+            if name == "past" and (_NOT_PAST.fullmatch(match.group(0))
+                                   or re.search(r"(?i)\bbe\s+$", text[max(0, match.start() - 4):match.start()])):
+                continue  # "should be completed" looks ahead
+            distance = start - match.end() if match.end() <= start else match.start() - end
+            if best is None or distance < best:
+                best, tense = distance, name
+    return tense
+
+
+def _select(cands: list[_Cand]) -> list[_Cand]:
+    """Keep the longest candidates that do not overlap (ties: higher priority, then earlier)."""
+    chosen: list[_Cand] = []
+    for cand in sorted(cands, key=lambda c: (-c.length, -c.priority, c.start)):
+        if not any(cand.start < other.end and other.start < cand.end for other in chosen):
+            chosen.append(cand)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+_LINES = re.compile(r"[^\n]+")
+
+
+def _scan(text: str) -> list[_Cand]:
+    """Every candidate of every rule, line by line (an expression never spans a line break)."""
+    cands: list[_Cand] = []
+    for line_match in _LINES.finditer(text):
+        line, offset = line_match.group(0), line_match.start()
+        if not line.strip():
+            continue
+        for pattern, trigger, handler, priority in _RULES:
+            if trigger is not None and not trigger.search(line):
+                continue
+            for match in pattern.finditer(line):
+                if match.end() == match.start():
+                    continue
+                found = handler(match, line)
+                for cand in found if isinstance(found, list) else (found,) if found else ():
+                    _move(cand, offset)
+                    cand.priority = max(cand.priority, priority)
+                    cands.append(cand)
+    return cands
+
+
+def _move(cand: _Cand, offset: int) -> None:
+    cand.start += offset
+    cand.end += offset
+    for part in cand.parts or ():
+        _move(part, offset)
+
+
+@dataclass
+class _Resolved:
+    cand: _Cand
+    value: str | None
+    explicit: bool
+    range_end: str | None = None
+    parts: list[_Resolved] = field(default_factory=list)
+
+
+def _resolve_all(text: str, cands: list[_Cand], reference: date | None) -> list[_Resolved]:
+    """Resolve in document order, so that "the same day" can lean on the last date mentioned."""
+    out: list[_Resolved] = []
+    mentioned: list[str] = []
+    for cand in cands:
+        ctx = _Context(reference, (text, cand.start, cand.end), mentioned)
+        if cand.parts:
+            first, second = cand.parts
+            end_value, end_explicit = second.resolve(ctx)
+            span = _raw_span(end_value) if end_value and _VALUE.match(end_value) else None
+            if span and not end_value.startswith("FY"):
+                ctx.year_hint, ctx.hint_explicit = span[0].year, end_explicit
+            value, explicit = first.resolve(ctx)
+            if value and end_value and sort_key(value) > sort_key(end_value) and ctx.year_hint:
+                ctx.year_hint -= 1  # "from December to March 2021": December 2020
+                value, explicit = first.resolve(ctx)
+            resolved = _Resolved(cand, value, explicit, end_value,
+                                 [_Resolved(first, value, explicit), _Resolved(second, end_value, end_explicit)])
+        else:
+            value, explicit = cand.resolve(ctx)
+            resolved = _Resolved(cand, value, explicit)
+        out.append(resolved)
+        for item in [resolved] + resolved.parts[1:]:
+            if cand.kind in ("DATE", "TIME") and precision_of(item.value) in _DATED and not item.value.startswith("FY"):
+                mentioned.append(item.value)
+    return out
+
+
+def _with_clocks(text: str, items: list[Timex], cands: list[_Cand]) -> list[Timex]:
+    """Join a clock time and the day right after it: "12:00 UTC Monday", "16:00 UTC today"."""
+    out: list[Timex] = []
+    i = 0
+    while i < len(items):
+        cur = items[i]
+        if i + 1 < len(items) and cands[i].clock and cands[i + 1].day_anchor and cur.value \
+                and precision_of(items[i + 1].value) == "day" and re.fullmatch(r"[ \t]*,[ \t]*", text[cur.end:items[i + 1].start]):
+            # "at 16:15 UTC, June 1st": the clock belongs to the day after it
+            cur = Timex(cur.text, cur.start, cur.end, cur.kind, items[i + 1].value + cur.value[10:], cur.precision,
+                        cur.explicit, cur.modifier)
+        if i + 1 < len(items) and cands[i].clock and cands[i + 1].day_anchor \
+                and re.fullmatch(r"[ \t]*(?:on[ \t]+)?", text[cur.end:items[i + 1].start]):
+            day = items[i + 1]
+            hour, minute, utc = cands[i].clock
+            value = f"{day.value}T{hour:02d}:{minute:02d}{'Z' if utc else ''}" if precision_of(day.value) == "day" else None
+            out.append(Timex(text[cur.start:day.end], cur.start, day.end, "TIME", value, precision_of(value),
+                             day.explicit, day.modifier))
+            i += 2
+            continue
+        out.append(cur)
+        i += 1
+    return out
+
+
+def find_timexes(text: str, reference: date | None = None, language: str = "en", *,
+                 ranges: bool = True) -> list[Timex]:
+    """All temporal expressions in ``text``, in document order, normalised against ``reference``.
+
+    ``reference`` is the document's publication date: relative expressions ("yesterday",
+    "last week", "On May 27") are resolved against it and keep ``value=None`` without it.
+    With ``ranges=False`` a range ("from 2009 to 2011") comes back as its two ends, the way
+    TimeML annotates it. Word rules are English; for other languages only numeric dates and
+    years are found.
+    """
+    if not text:
+        return []
+    cands = _scan(text)
+    if language and not language.startswith(("en", "und")):
+        cands = [c for c in cands if re.fullmatch(r"[\d\s./–—()-]+", text[c.start:c.end])]
+    cands = _select(cands)
+    _apply_modifiers(text, cands)
+    cands = _combine_ranges(text, cands)
+    items: list[Timex] = []
+    item_cands: list[_Cand] = []
+    for resolved in _resolve_all(text, cands, reference):
+        units = resolved.parts if resolved.parts and not ranges else [resolved]
+        for unit in units:
+            cand = unit.cand
+            precision = precision_of(unit.value) if cand.kind in ("DATE", "TIME") else None
+            items.append(Timex(text[cand.start:cand.end], cand.start, cand.end, cand.kind, unit.value, precision,
+                               unit.explicit, cand.modifier, unit.range_end))
+            item_cands.append(cand)
+    return _with_clocks(text, items, item_cands)

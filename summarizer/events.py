@@ -1,0 +1,413 @@
+"""Dated events: the sentences that carry a date, and the same event told by several articles.
+
+``extract_events`` turns one article's dated sentences into :class:`EventCandidate`\\ s: for each
+sentence and each date in it (a DATE or TIME of year precision or finer, resolved), the clause
+that carries the date, trimmed to a readable line, with the entities named in it. A sentence
+with two dates gives two events, each with its own clause::
+
+    On May 27, Aliyev pardoned French national Théo Clerc, who had been convicted of
+    hooliganism for spray-painting graffiti on a Baku metro train in March 2024.
+
+    2025-05-27  On May 27, Aliyev pardoned French national Théo Clerc.
+    2024-03     Théo Clerc, who had been convicted of hooliganism for spray-painting graffiti
+                on a Baku metro train in March 2024.
+
+Newsroom furniture (editor's notes and the paragraphs they open, subscribe prompts) gives no
+events, and neither do bounds that are not when something happened ("its lowest level since
+1997", "by 2012"), except a sentence that opens with "Since 2020," (a state that began then).
+
+``merge_events`` groups the events of several articles: two events are the same when their
+dates are compatible (equal, or one inside the other: "2020" holds "2020-09") and their lines
+tell the same thing (a shared named event such as "Second Karabakh War" / "Second Garabagh
+War", or enough shared words and names). A group takes the finest date of its members.
+
+>>> from summarizer.dates import find_timexes
+>>> from summarizer.sentences import split_sentences
+>>> text = "The war broke out in September 2020. It lasted 44 days."
+>>> [(e.date, e.line) for e in extract_events(text, split_sentences(text), find_timexes(text))]
+[('2020-09', 'The war broke out in September 2020.')]
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from .dates import PRECISIONS, Timex, sort_key, value_span
+from .entities import Mention
+from .sentences import Span
+
+__all__ = ["MAX_LINE", "EventCandidate", "MergedEvent", "extract_events", "merge_events", "same_event"]
+
+#: The longest line an event keeps, in characters (a cut line ends with "…").
+MAX_LINE = 200
+_DATED = frozenset(PRECISIONS[:PRECISIONS.index("year") + 1])
+_BOUNDS = frozenset({"SINCE", "BEFORE", "AFTER", "UNTIL"})
+
+
+@dataclass(frozen=True)
+class EventCandidate:
+    """One dated sentence (or clause) of one article."""
+
+    date: str  # TimeML value, year precision or finer
+    precision: str
+    explicit: bool  # the date was written out, not resolved against the publication date
+    sentence_start: int
+    sentence_end: int
+    line: str
+    timex_text: str
+    entities: tuple[str, ...]
+    modifier: str | None = None  # START, MID, END, APPROX, SINCE... as on the Timex
+    range_end: str | None = None
+
+
+@dataclass(frozen=True)
+class MergedEvent:
+    """An event with every article that reports it (``sources``: their keys, first seen first)."""
+
+    date: str
+    precision: str
+    line: str
+    entities: tuple[str, ...]
+    sources: list[Hashable]
+    explicit: bool
+    modifier: str | None = None
+    range_end: str | None = None
+    mentions: tuple[tuple[Hashable, EventCandidate], ...] = field(default=(), repr=False)
+
+
+# --------------------------------------------------------------------------------------------
+# Extraction
+# --------------------------------------------------------------------------------------------
+
+
+def extract_events(
+    text: str,
+    sentences: Sequence[Span],
+    timexes: Sequence[Timex],
+    mentions: Sequence[Mention] = (),
+) -> list[EventCandidate]:
+    """The dated events of one article, in document order; one per (sentence, date)."""
+    furniture = _furniture(sentences)
+    by_sentence: dict[int, list[Timex]] = {}
+    for timex in timexes:
+        if timex.kind not in ("DATE", "TIME") or timex.value is None or timex.precision not in _DATED:
+            continue
+        index = _sentence_of(sentences, timex.start)
+        if index is None or index in furniture:
+            continue
+        span = sentences[index]
+        if timex.modifier in _BOUNDS and not (timex.modifier == "SINCE" and _opens(text, span, timex)):
+            continue
+        by_sentence.setdefault(index, []).append(timex)
+
+    events: list[EventCandidate] = []
+    for index, found in sorted(by_sentence.items()):
+        span = sentences[index]
+        dates: dict[str, Timex] = {}
+        for timex in found:  # one event per date; the written-out mention wins
+            if timex.value not in dates or (timex.explicit and not dates[timex.value].explicit):
+                dates[timex.value] = timex
+        clauses = _clauses(span)
+        for timex in sorted(dates.values(), key=lambda t: t.start):
+            others = [t for t in dates.values() if t is not timex]
+            pieces = _pick_clauses(text, span, clauses, timex, others, mentions)
+            line = _tidy(text, pieces, span, timex)
+            names = _entities_in(mentions, pieces, line)
+            events.append(EventCandidate(timex.value, timex.precision, timex.explicit, span.start, span.end, line,
+                                         timex.text, names, timex.modifier, timex.range_end))
+    return events
+
+
+def _furniture(sentences: Sequence[Span]) -> set[int]:
+    """Indexes of newsroom furniture: boilerplate sentences and the paragraphs they open."""
+    from .analysis import is_boilerplate  # here, not at the top: analysis may come to use events
+
+    openers: dict[int, Span] = {}
+    for span in sentences:
+        openers.setdefault(span.paragraph, span)
+    skipped = {p for p, first in openers.items() if is_boilerplate(first.text)}
+    return {i for i, s in enumerate(sentences) if s.paragraph in skipped or is_boilerplate(s.text)}
+
+
+def _sentence_of(sentences: Sequence[Span], offset: int) -> int | None:
+    for index, span in enumerate(sentences):
+        if span.start <= offset < span.end:
+            return index
+    return None
+
+
+def _opens(text: str, span: Span, timex: Timex) -> bool:
+    """True for "Since 2020, ..." at the head of its sentence."""
+    head = text[span.start:timex.start]
+    return re.fullmatch(r"(?i)\W*(?:ever\s+)?since\s+(?:the\s+)?", head) is not None
+
+
+# Clauses ---------------------------------------------------------------------------------------
+
+_BOUNDARY = re.compile(
+    r"\s*[;:]\s+|\s+[—–]\s+|\s+--\s+"
+    r"|,\s+(?=(?:who|whom|whose|which|where|when|while|whereas|although|though|but|and|as|after|before|"
+    r"because|since|until|so|yet|including|leaving|forcing|bringing|causing|prompting|according|amid|despite)\b)"
+)
+_RELATIVE = re.compile(r"(?i)^(?:who|whom|whose|which|where)\b")
+_CONNECTIVE = re.compile(r"(?i)^(?:and|but|so|yet|while|whereas|as)\s+")
+
+
+def _clauses(span: Span) -> list[tuple[int, int]]:
+    """Clause pieces of a sentence as absolute (start, end), split at ";", dashes, ", which"..."""
+    pieces, cursor = [], 0
+    for match in _BOUNDARY.finditer(span.text):
+        if match.start() > cursor:
+            pieces.append((span.start + cursor, span.start + match.start()))
+        cursor = match.end()
+    if cursor < len(span.text):
+        pieces.append((span.start + cursor, span.end))
+    return pieces or [(span.start, span.end)]
+
+
+def _pick_clauses(text: str, span: Span, clauses: list[tuple[int, int]], timex: Timex,
+                  others: list[Timex], mentions: Sequence[Mention]) -> list[tuple[int, int]]:
+    """The pieces of text a date's line is made of, in order.
+
+    A sentence with one date: all of it when it is short, else the clause with the date and its
+    neighbours while the line stays short. With several dates, each takes its own clause and the
+    undated clauses after it (those before the first date go to the first date). A relative
+    clause ("who had been convicted ... in March 2024") takes the name it hangs on ("Théo Clerc").
+    """
+    if not others and span.end - span.start <= MAX_LINE:
+        return [(span.start, span.end)]
+    own = _clause_of(clauses, timex.start)
+    if others:
+        dated = sorted({own} | {_clause_of(clauses, t.start) for t in others})
+        first = own if own != dated[0] else 0
+        later = [i for i in dated if i > own]
+        last = (later[0] - 1) if later else len(clauses) - 1
+    else:
+        first = last = own
+    # keep the line short: drop clauses farthest from the date first
+    while first < last and clauses[last][1] - clauses[first][0] > MAX_LINE:
+        if last > own and (last - own >= own - first or first == own):
+            last -= 1
+        else:
+            first += 1
+    pieces = [(clauses[first][0], clauses[last][1])]
+    if _RELATIVE.match(text[clauses[first][0]:clauses[first][1]]) and first > 0:
+        if antecedent := _antecedent(text, clauses[first - 1], mentions):
+            pieces.insert(0, antecedent)
+    return pieces
+
+
+def _clause_of(clauses: list[tuple[int, int]], offset: int) -> int:
+    return next((i for i, (start, end) in enumerate(clauses) if start <= offset < end), 0)
+
+
+def _antecedent(text: str, clause: tuple[int, int], mentions: Sequence[Mention]) -> tuple[int, int] | None:
+    """The name a relative clause hangs on: the entity (or capitalised words) ending the clause before."""
+    start, end = clause
+    end = len(text[start:end].rstrip(" ,")) + start
+    for mention in mentions:
+        if start <= mention.start and abs(mention.end - end) <= 1:
+            return mention.start, end
+    match = re.search(r"(?:\b[A-ZÀ-Þ][\w’'.-]*\s+){0,3}\b[A-ZÀ-Þ][\w’'.-]*$", text[start:end])
+    return (start + match.start(), end) if match else None
+
+
+# Lines -------------------------------------------------------------------------------------------
+
+_OPEN_QUOTES, _CLOSE_QUOTES = "“«„", "”»"
+_REPORTING = re.compile(
+    r"^(?:He|She|They|It|We)\s+(?:also\s+)?(?:said|explained|noted|added|stressed|argued|recalled|claimed|"
+    r"warned|insisted|believes?|says|said\s+on\s+\w+)\s+(?:that\s+)?"
+)
+_ANAPHORIC_OPENING = re.compile(r"(?i)^(?:at|by|on|in|from)?\s*(?:that|the\s+same|this)\s+(?:time|day|week|month|year|moment)\s*,\s*")
+
+
+def _tidy(text: str, pieces: list[tuple[int, int]], span: Span, timex: Timex) -> str:
+    """Join the pieces into one readable line: whole words, balanced quotes, at most MAX_LINE."""
+    line = ", ".join(text[start:end].strip(" ,;:") for start, end in pieces)
+    line = re.sub(r"\s+", " ", line).strip()
+    if (match := _ANAPHORIC_OPENING.match(line)) and not timex.explicit:
+        line = line[match.end():]  # "At that time, Macron claimed": the date says when
+    line = _CONNECTIVE.sub("", line)
+    line = _REPORTING.sub("", line)
+    if len(line) > MAX_LINE:
+        line = _shorten(line, text[timex.start:timex.end])
+    line = _balance_quotes(line).strip(" ,;:—–-")
+    if line and line[0].islower():
+        line = line[0].upper() + line[1:]
+    if line and line[-1] not in ".!?…\"”»)'’":
+        line += "."
+    return line
+
+
+def _shorten(line: str, anchor: str) -> str:
+    """Cut ``line`` to MAX_LINE at word boundaries, keeping ``anchor`` (the date) in it."""
+    at = max(line.find(anchor), 0)
+    start = 0
+    if at + len(anchor) > MAX_LINE - 20:
+        start = max(0, at - MAX_LINE // 2)
+        start = line.find(" ", start) + 1
+    cut = line[start:start + MAX_LINE - 2]
+    if start + MAX_LINE - 2 < len(line):
+        cut = cut[:cut.rfind(" ")].rstrip(" ,;:") + "…"
+    return ("…" + cut) if start else cut
+
+
+def _balance_quotes(line: str) -> str:
+    """Drop the quote marks that open or close nothing on this line."""
+    chars = list(line)
+    stack: list[int] = []
+    unmatched: set[int] = set()
+    for i, ch in enumerate(chars):
+        if ch in _OPEN_QUOTES:
+            stack.append(i)
+        elif ch in _CLOSE_QUOTES:
+            if stack:
+                stack.pop()
+            else:
+                unmatched.add(i)
+    unmatched.update(stack)
+    straight = [i for i, ch in enumerate(chars) if ch == '"']
+    if len(straight) % 2:
+        # the odd one out: the first when the line opens with it, else the last
+        unmatched.add(straight[0] if straight[0] == 0 else straight[-1])
+    return "".join(ch for i, ch in enumerate(chars) if i not in unmatched).replace("  ", " ")
+
+
+def _entities_in(mentions: Sequence[Mention], pieces: list[tuple[int, int]], line: str) -> tuple[str, ...]:
+    """Names of the entities mentioned in the pieces that made it into the line."""
+    names: list[str] = []
+    for mention in mentions:
+        if getattr(mention, "form", "name") == "demonym":
+            continue  # "French national": an adjective, not a participant
+        inside = any(start <= mention.start and mention.end <= end for start, end in pieces)
+        if inside and re.search(rf"(?<!\w){re.escape(mention.text)}(?!\w)", line) and mention.name not in names:
+            names.append(mention.name)
+    return tuple(names)
+
+
+# --------------------------------------------------------------------------------------------
+# Merging across articles
+# --------------------------------------------------------------------------------------------
+
+#: Last words of names that denote an event ("Second Karabakh War", "Paris Agreement").
+EVENT_NAME_WORDS = frozenset(
+    "war wars summit games olympics cup conference election elections revolution crisis forum "
+    "festival agreement accord treaty declaration attack attacks earthquake referendum talks "
+    "protests uprising coup strike strikes offensive ceasefire truce invasion massacre "
+    "pandemic disaster bombing bombings".split()
+)
+_STOP = frozenset(
+    "a an the and or but nor of in on at to for from by with about into over after before since "
+    "during until as than that this these those it its it's their there they them he she his her "
+    "him we our you your i my is are was were be been being has have had do does did will would "
+    "shall should can could may might must not no so such also very more most other some any "
+    "all both each which who whom whose what when where while why how then than too only just "
+    "said says say told stated noted added explained according time year years month day "
+    "week today yesterday last next first new one two three".split()
+)
+_WORD = re.compile(r"[^\W\d_]{3,}")
+#: Minimum share of words two lines must have in common (Dice over stems) to tell one event.
+WORD_OVERLAP = 0.4
+#: ...or this much, when they also share two or more names.
+WORD_OVERLAP_WITH_NAMES = 0.2
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer():
+    from nltk.stem.snowball import SnowballStemmer  # Snowball needs no downloaded data
+
+    return SnowballStemmer("english")
+
+
+@functools.lru_cache(maxsize=4096)
+def _stems(line: str) -> frozenset[str]:
+    stem = _stemmer().stem
+    return frozenset(stem(w) for w in _WORD.findall(line.lower()) if w not in _STOP)
+
+
+def _same_name(a: str, b: str) -> bool:
+    a, b = a.lower(), b.lower()
+    if a == b:
+        return True
+    if len(a) >= 5 and len(b) >= 5 and SequenceMatcher(None, a, b).ratio() >= 0.85:
+        return True  # "Second Karabakh War" / "Second Garabagh War"
+    short, long = sorted((a.split(), b.split()), key=len)
+    return len(short) >= 1 and len(long) > len(short) and long[-len(short):] == short and len(short[-1]) >= 4
+
+
+def _shared_names(a: Sequence[str], b: Sequence[str]) -> list[str]:
+    return [x for x in a if any(_same_name(x, y) for y in b)]
+
+
+def _compatible_dates(a: EventCandidate, b: EventCandidate) -> bool:
+    if (a.modifier in _BOUNDS or b.modifier in _BOUNDS) and a.modifier != b.modifier:
+        return False
+    if a.range_end != b.range_end:
+        return False
+    span_a, span_b = value_span(a.date, a.modifier), value_span(b.date, b.modifier)
+    if span_a is None or span_b is None:
+        return a.date == b.date
+    inside = (span_b[0] <= span_a[0] and span_a[1] <= span_b[1]) or (span_a[0] <= span_b[0] and span_b[1] <= span_a[1])
+    return inside
+
+
+def same_event(a: EventCandidate, b: EventCandidate) -> bool:
+    """True when two events are one: compatible dates, and the same named event or like lines."""
+    if not _compatible_dates(a, b):
+        return False
+    shared = _shared_names(a.entities, b.entities)
+    if any(name.split()[-1].lower() in EVENT_NAME_WORDS for name in shared):
+        return True
+    stems_a, stems_b = _stems(a.line), _stems(b.line)
+    if not stems_a or not stems_b:
+        return False
+    dice = 2 * len(stems_a & stems_b) / (len(stems_a) + len(stems_b))
+    return dice >= WORD_OVERLAP or (len(shared) >= 2 and dice >= WORD_OVERLAP_WITH_NAMES)
+
+
+def merge_events(events: Iterable[tuple[Hashable, EventCandidate]]) -> list[MergedEvent]:
+    """Group the same event reported by several articles; sorted by date.
+
+    ``events`` are (key, event) pairs, the key naming the article (any hashable: an id, a URL).
+    Each group keeps the finest date among its members (and that member's line), the union of
+    their entities, and the keys of every article in it as ``sources``.
+    """
+    groups: list[list[tuple[int, Hashable, EventCandidate]]] = []
+    # finest dates first, so that coarser reports join the group of the precise one; an event
+    # joins the first group it is the same event as every member of
+    ordered = sorted(enumerate(events), key=lambda item: (_rank(item[1][1].precision), item[0]))
+    for index, (key, event) in ordered:
+        home = next((g for g in groups if all(same_event(event, other) for _, _, other in g)), None)
+        if home is None:
+            groups.append([(index, key, event)])
+        else:
+            home.append((index, key, event))
+    merged = [_merge([(key, event) for _, key, event in sorted(group, key=lambda item: item[0])])
+              for group in groups]
+    merged.sort(key=lambda m: (sort_key(m.date, m.modifier), m.range_end or ""))
+    return merged
+
+
+def _rank(precision: str) -> int:
+    return PRECISIONS.index(precision) if precision in PRECISIONS else len(PRECISIONS)
+
+
+def _merge(group: list[tuple[Hashable, EventCandidate]]) -> MergedEvent:
+    lead = min(group, key=lambda item: (_rank(item[1].precision), not item[1].explicit))[1]
+    sources: list[Hashable] = []
+    entities: list[str] = []
+    for key, _ in group:
+        if key not in sources:
+            sources.append(key)
+    for event in [lead] + [e for _, e in group if e is not lead]:
+        for name in event.entities:
+            if not any(_same_name(name, seen) for seen in entities):
+                entities.append(name)
+    explicit = any(e.explicit for _, e in group if e.date == lead.date)
+    return MergedEvent(lead.date, lead.precision, lead.line, tuple(entities), sources, explicit,
+                       lead.modifier, lead.range_end, tuple(group))

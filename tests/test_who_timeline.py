@@ -1,0 +1,89 @@
+"""/who dossiers and /timeline over the seed archive (service level; CLI and bot call these)."""
+
+import struct
+
+import pytest
+
+from bot.briefings import InvalidArgument
+from bot.briefings.errors import EntityNotFound
+
+
+def test_who_france_names_related_entities(seeded):
+    dossier = seeded.who("France")
+    assert (dossier.name, dossier.type) == ("France", "LOC")
+    related = [e.name for e in dossier.related]
+    assert {"Emmanuel Macron", "Azerbaijan", "Armenia"} <= set(related)
+    assert len(dossier.articles) == 2 and dossier.mentions > 20
+    assert dossier.first_seen == dossier.last_seen == "2025-05-27"  # the only known publish date
+    assert dossier.summary and all("France" in s.text or "Paris" in s.text or "French" in s.text
+                                   for s in dossier.summary)
+
+
+def test_who_neil_watson_role_and_quote(seeded):
+    dossier = seeded.who("Neil Watson")
+    assert dossier.type == "PER"
+    assert "British journalist and political analyst" in [r.description for r in dossier.roles]
+    assert any("on the cusp of a breakthrough" in q.text for q in dossier.quotes)
+    assert all(q.source.source == "AzerNews" for q in dossier.quotes)
+
+
+def test_who_aliyev_resolves_to_ilham_aliyev(seeded):
+    for query in ("Aliyev", "aliyev", "President Aliyev", "Ilham Aliyev"):
+        assert seeded.who(query).name == "Ilham Aliyev", query
+
+
+def test_who_bad_and_unknown_names(seeded):
+    with pytest.raises(EntityNotFound, match="did you mean: France"):
+        seeded.who("Frnace")
+    for bad in ("", "   ", "🙂🙂", "<b></b>"):
+        with pytest.raises(InvalidArgument):
+            seeded.who(bad)
+    with pytest.raises(InvalidArgument, match="too long"):
+        seeded.who("x" * 500)
+    assert seeded.who("<b>France</b>").name == "France"
+
+
+def test_entities_lists_most_mentioned(seeded):
+    top = seeded.entities(limit=5)
+    assert [e.name for e in top[:2]] == ["France", "Azerbaijan"]
+    assert all(e.type in ("PER", "ORG", "LOC") for e in top)
+
+
+def test_timeline_of_the_seeds(seeded):
+    events = seeded.timeline().events
+    dates = [e.date for e in events]
+    starts = [e.date_start for e in events]
+    assert starts == sorted(starts)  # chronological, by the first day each date covers
+    by_date = {e.date: e for e in events}
+    for expected in ("2020-09", "2024-03", "2025-05-27", "2025-08"):
+        assert expected in by_date, expected
+    assert "Théo Clerc" in by_date["2025-05-27"].line and not by_date["2025-05-27"].explicit
+    assert "Washington" in by_date["2025-08"].line
+    assert "metro" in by_date["2024-03"].line
+    war = [e for e in events if e.date == "2020-09" and "Karabakh" in e.line]
+    assert len(war) == 1 and {c.source for c in war[0].sources} == {"News.Az", "AzerNews"}
+    assert not any("44-day" in e.line and e.date.startswith("44") for e in events)
+    assert all(not e.line.startswith("44") for e in events)
+    positions = [dates.index(d) for d in ("2020-09", "2024-03", "2025-05-27", "2025-08")]
+    assert positions == sorted(positions)
+
+
+def test_timeline_filters(seeded):
+    assert {e.date[:4] for e in seeded.timeline("2024..2025").events} <= {"2024", "2025"}
+    assert [e.date for e in seeded.timeline("2024").events] == ["2024-03"]
+    aliyev = seeded.timeline("Aliyev").events
+    assert aliyev and all("Ilham Aliyev" in e.entities for e in aliyev)
+    with pytest.raises(InvalidArgument):
+        seeded.timeline("2025..2020")
+    with pytest.raises(EntityNotFound):
+        seeded.timeline("Atlantis")
+
+
+def test_timeline_chart_is_a_png(seeded):
+    timeline, png = seeded.timeline_chart("chart")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    assert 800 <= width <= 2000 and 200 <= height <= 3000
+    assert 10_000 < len(png) < 1_000_000
+    empty_timeline, empty_png = seeded.timeline_chart("1990")
+    assert empty_timeline.events == [] and empty_png[:4] == b"\x89PNG"

@@ -4,16 +4,27 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DB     ?= briefing.db
 STAMP  := $(VENV)/.installed
+E2E    := tests/e2e
+NPM_STAMP := $(E2E)/node_modules/.installed
 
 .PHONY: setup demo test bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(NPM_STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# The Bot API emulator for the end-to-end tests (npm package telegram-test-api, pinned by the lock).
+# Without npm, `make demo` still works and the end-to-end tests are skipped with a reason.
+$(NPM_STAMP): $(E2E)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd $(E2E) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else \
+		echo "warning: npm not found; the end-to-end tests (tests/e2e) will be skipped" >&2; \
+	fi
 
 demo: setup  ## ingest seeds/ into $(DB) and print a briefing
 	$(BIN)/briefing --db $(DB) demo --seeds seeds
@@ -23,6 +34,7 @@ test: setup  ## run every test
 
 bench: setup  ## print the benchmark tables
 	$(BIN)/python bench/summarizers.py
+	$(BIN)/python bench/bot_load.py
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache $(DB) $(DB)-wal $(DB)-shm
+	rm -rf $(VENV) *.egg-info .pytest_cache $(DB) $(DB)-wal $(DB)-shm $(E2E)/node_modules

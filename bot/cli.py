@@ -401,5 +401,24 @@ def demo(state: State, seeds_dir: str, as_json: bool) -> None:
         out.print(f"  {escape(command)}")
 
 
+@main.command()
+@click.pass_obj
+def run(state: State) -> None:
+    """Run the Telegram bot: long polling, or a webhook if TELEGRAM_WEBHOOK_URL is set.
+
+    Needs TELEGRAM_BOT_TOKEN (in .env or the environment); stops on Ctrl+C.
+    """
+    from dataclasses import replace
+
+    from .telegram.app import BotConfigError, serve
+
+    logging.getLogger("bot.briefings.service").setLevel(logging.NOTSET)  # analysis failures belong in the log
+    try:
+        serve(replace(state.settings, briefing_db=state.db))
+    except BotConfigError as error:  # one unwrapped line, however narrow the terminal
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

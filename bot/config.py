@@ -21,6 +21,15 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "BRIEFING_MAX_INPUT_BYTES": ("10000000", "Largest file, page or message accepted for ingest, in bytes"),
     "BRIEFING_TIMEZONE": ("UTC", "Default timezone (IANA name) for dates shown and digests"),
     "BRIEFING_LOG_LEVEL": ("INFO", "Logging level: DEBUG, INFO, WARNING or ERROR"),
+    "BRIEFING_MIN_ARTICLE_CHARS": (
+        "200", "Shortest message stored as an article; shorter text is treated as a command or chat"
+    ),
+    "BRIEFING_FETCH_TIMEOUT": ("15", "Seconds allowed to fetch a linked web page (connect, read and total)"),
+    "TELEGRAM_RATE_LIMIT": ("1", "1: pace outgoing messages to Telegram's flood limits; 0: send at once"),
+    "TELEGRAM_WEBHOOK_URL": ("", "Public HTTPS URL Telegram posts updates to; empty means long polling"),
+    "TELEGRAM_WEBHOOK_LISTEN": ("0.0.0.0", "Address the webhook server listens on"),
+    "TELEGRAM_WEBHOOK_PORT": ("8443", "Port the webhook server listens on"),
+    "TELEGRAM_WEBHOOK_SECRET": ("", "Secret Telegram sends with every webhook call (A-Z a-z 0-9 _ -)"),
 }
 
 
@@ -34,6 +43,13 @@ class Settings:
     briefing_max_input_bytes: int = 10_000_000
     briefing_timezone: str = "UTC"
     briefing_log_level: str = "INFO"
+    briefing_min_article_chars: int = 200
+    briefing_fetch_timeout: int = 15
+    telegram_rate_limit: int = 1
+    telegram_webhook_url: str = ""
+    telegram_webhook_listen: str = VARIABLES["TELEGRAM_WEBHOOK_LISTEN"][0]
+    telegram_webhook_port: int = 8443
+    telegram_webhook_secret: str = ""
 
     @classmethod
     def load(cls, env_file: str | Path | None = ".env", environ: dict[str, str] | None = None) -> Settings:

@@ -106,6 +106,7 @@ class MentionRow:
     type: str
     start: int
     end: int
+    form: str = "name"  # "name", "demonym" ("French" -> France) or "metonym" ("Paris said" -> France)
 
 
 @dataclass(frozen=True)
@@ -423,9 +424,9 @@ class Archive:
             for table in ("mentions", "events", "roles", "quotes"):
                 self.db.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
             self.db.conn.executemany(
-                'INSERT INTO mentions (article_id, name, surface, type, start, "end") '
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [(article_id, m.name, m.surface, m.type, m.start, m.end) for m in mentions],
+                'INSERT INTO mentions (article_id, name, surface, type, start, "end", form) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(article_id, m.name, m.surface, m.type, m.start, m.end, m.form) for m in mentions],
             )
             self.db.conn.executemany(
                 "INSERT INTO events (article_id, date, precision, date_start, date_end, explicit, line, "
@@ -469,7 +470,7 @@ class Archive:
     @_locked
     def mentions(self, article_id: int) -> list[MentionRow]:
         rows = self.db.execute(
-            'SELECT name, surface, type, start, "end" FROM mentions WHERE article_id = ? ORDER BY start',
+            'SELECT name, surface, type, start, "end", form FROM mentions WHERE article_id = ? ORDER BY start',
             [article_id],
         ).fetchall()
         return [MentionRow(*row) for row in rows]

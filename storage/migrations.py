@@ -52,7 +52,8 @@ def articles(db: Database) -> None:
             surface TEXT NOT NULL,
             type TEXT NOT NULL,
             start INTEGER NOT NULL,
-            "end" INTEGER NOT NULL
+            "end" INTEGER NOT NULL,
+            form TEXT NOT NULL DEFAULT 'name'
         );
         CREATE INDEX idx_mentions_article ON mentions(article_id);
         CREATE INDEX idx_mentions_name ON mentions(name COLLATE NOCASE);

@@ -167,7 +167,7 @@ class Briefings:
                 method=analysis.method,
                 sentences=self.summary_sentences,
                 summary=[s.text for s in analysis.summary],
-                mentions=[MentionRow(m.name, m.text, m.type, m.start, m.end) for m in analysis.mentions],
+                mentions=[MentionRow(m.name, m.text, m.type, m.start, m.end, m.form) for m in analysis.mentions],
                 events=[row for row in map(event_row, analysis.events) if row is not None],
                 roles=[RoleRow(r.name, r.description, r.start, r.end) for r in analysis.roles],
                 quotes=[QuoteRow(q.speaker, q.text, q.start, q.end) for q in analysis.quotes],

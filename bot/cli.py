@@ -402,6 +402,202 @@ def demo(state: State, seeds_dir: str, as_json: bool) -> None:
 
 
 @main.command()
+@click.argument("name", nargs=-1, required=True)
+@JSON_OPTION
+@click.pass_obj
+def who(state: State, name: tuple[str, ...], as_json: bool) -> None:
+    """A dossier on a person, organisation or place: role, summary, quotes, related, sources."""
+    dossier = state.briefings.who(" ".join(name))
+    if as_json:
+        emit(to_dict(dossier))
+        return
+    kind = {"PER": "person", "ORG": "organisation", "LOC": "place"}.get(dossier.type, "name")
+    out.print(f"[bold]{escape(dossier.name)}[/] [dim]({kind}; {dossier.mentions} mentions in "
+              f"{len(dossier.articles)}{'+' if len(dossier.articles) >= 10 else ''} articles)[/]")
+    if dossier.aliases:
+        out.print(f"[dim]also written: {escape(', '.join(dossier.aliases))}[/]")
+    if dossier.first_seen:
+        out.print(f"[dim]first seen {_date(dossier.first_seen)}, last seen {_date(dossier.last_seen)} "
+                  "(publish dates)[/]")
+    for role in dossier.roles:
+        out.print(f"[bold]Role:[/] {escape(role.description)} [dim](#{role.source.article_id})[/]")
+    if dossier.summary:
+        out.print("[bold]What the archive says:[/]")
+        for sentence in dossier.summary:
+            out.print(f"   • {escape(sentence.text)} [dim](#{sentence.source.article_id})[/]")
+    if dossier.quotes:
+        out.print("[bold]Quotes:[/]")
+        for quote in dossier.quotes:
+            out.print(f"   “{escape(quote.text)}” [dim]— {escape(quote.speaker)}, "
+                      f"{escape(quote.source.source or 'source unknown')} #{quote.source.article_id}[/]")
+    _print_entities(dossier.related, "Related")
+    out.print("[bold]Sources:[/]")
+    for item in dossier.articles:
+        cite = item.source
+        out.print(f"   #{cite.article_id} {escape(cite.title)} [dim]{escape(_byline(cite.source, cite.published_at))}, "
+                  f"{item.mentions}×[/]")
+
+
+@main.command()
+@click.option("--limit", type=click.IntRange(1, 200), default=20, show_default=True)
+@JSON_OPTION
+@click.pass_obj
+def entities(state: State, limit: int, as_json: bool) -> None:
+    """The most mentioned people, organisations and places (aliases merged)."""
+    rows = state.briefings.entities(limit=limit)
+    if as_json:
+        emit(to_dict(rows))
+        return
+    for row in rows:
+        out.print(f"{escape(row.name)} [dim]({row.type}) {row.mentions} mentions in {row.articles} articles[/]")
+
+
+@main.command()
+@click.argument("query", nargs=-1)
+@click.option("--png", "png_path", type=click.Path(dir_okay=False, writable=True),
+              help="Also draw the timeline as a PNG image to this file.")
+@JSON_OPTION
+@click.pass_obj
+def timeline(state: State, query: tuple[str, ...], png_path: str | None, as_json: bool) -> None:
+    """Dated events, oldest first, each citing its articles: [ENTITY] [FROM..TO] (e.g. France 2020..2025)."""
+    if png_path or (query and query[0].lower() == "chart"):
+        result, png = state.briefings.timeline_chart(query)
+        if png_path:
+            Path(png_path).write_bytes(png)
+    else:
+        result = state.briefings.timeline(query)
+    if as_json:
+        emit(to_dict(result))
+        return
+    scope = " for " + result.entity if result.entity else ""
+    period = f" {result.date_from or '…'} to {result.date_to or '…'}" if (result.date_from or result.date_to) else ""
+    out.print(f"[bold underline]Timeline{escape(scope)}{period}[/] [dim](oldest first)[/]")
+    if not result.events:
+        out.print("No dated events found.")
+    for event in result.events:
+        sources = ", ".join(f"#{c.article_id} {c.source or 'source unknown'}" for c in event.sources)
+        how = "" if event.explicit else " [dim](date resolved from the publish date)[/]"
+        out.print(f"[bold]{escape(event.label)}[/]  {escape(event.line)}{how}")
+        out.print(f"   [dim]{escape(sources)}[/]")
+    if png_path:
+        out.print(f"[dim]chart written to {escape(png_path)}[/]")
+
+
+@main.group()
+def feeds() -> None:
+    """RSS/Atom feeds: add, list, remove, poll, OPML import/export."""
+
+
+@feeds.command(name="add")
+@click.argument("url")
+@click.pass_obj
+def feeds_add(state: State, url: str) -> None:
+    """Add a feed by URL."""
+    from .briefings.feeds import add_feed
+
+    feed, created = add_feed(state.briefings, url)
+    out.print(f"{'added' if created else 'already added'} feed #{feed.id}: {escape(feed.url)}")
+
+
+@feeds.command(name="list")
+@JSON_OPTION
+@click.pass_obj
+def feeds_list(state: State, as_json: bool) -> None:
+    """List feeds with their last poll and errors."""
+    rows = state.briefings.archive.feeds()
+    if as_json:
+        emit(to_dict(rows))
+        return
+    if not rows:
+        out.print("No feeds. Add one: briefing feeds add URL")
+    for f in rows:
+        status = f"errors {f.errors}: {f.last_error}" if f.errors else f"{f.entries_seen} entries seen"
+        out.print(f"#{f.id} {escape(f.title or f.url)} [dim]{escape(f.url)} · polled {f.last_polled_at or 'never'} · "
+                  f"{escape(status)}[/]")
+
+
+@feeds.command(name="remove")
+@click.argument("feed_id", type=int)
+@click.pass_obj
+def feeds_remove(state: State, feed_id: int) -> None:
+    """Remove a feed by id."""
+    if not state.briefings.archive.remove_feed(feed_id):
+        raise BriefingError(f"no feed #{feed_id}")
+    out.print(f"removed feed #{feed_id}")
+
+
+@feeds.command(name="poll")
+@click.option("--all", "poll_all", is_flag=True, help="Poll every feed, not only those due.")
+@JSON_OPTION
+@click.pass_obj
+def feeds_poll(state: State, poll_all: bool, as_json: bool) -> None:
+    """Poll due feeds now and ingest new entries."""
+    from datetime import datetime, timezone
+
+    from .briefings.feeds import due_feeds, poll_feed
+
+    briefings = state.briefings
+    now = datetime.now(timezone.utc)
+    targets = briefings.archive.feeds() if poll_all else due_feeds(briefings, now)
+    results = [poll_feed(briefings, feed, now=now, timeout=state.settings.briefing_fetch_timeout) for feed in targets]
+    if as_json:
+        emit(to_dict(results))
+        return
+    if not results:
+        out.print("No feeds due.")
+    for r in results:
+        detail = r.error if r.status == "error" else f"{len(r.stored)} stored, {r.duplicates} already stored"
+        out.print(f"#{r.feed_id} {r.status}: {escape(detail)}")
+        for failure in r.failed:
+            out.print(f"   [yellow]![/] {escape(failure)}")
+
+
+@feeds.command(name="import")
+@click.argument("opml", type=click.Path(exists=True, dir_okay=False))
+@click.pass_obj
+def feeds_import(state: State, opml: str) -> None:
+    """Add every feed listed in an OPML file."""
+    from .briefings.feeds import add_feed, parse_opml
+
+    added = 0
+    for url in parse_opml(Path(opml).read_bytes()):
+        try:
+            added += add_feed(state.briefings, url)[1]
+        except BriefingError as error:
+            err.print(f"[yellow]![/] {escape(str(error))}")
+    out.print(f"{added} feed(s) added")
+
+
+@feeds.command(name="export")
+@click.pass_obj
+def feeds_export(state: State) -> None:
+    """Print the feeds as OPML."""
+    from .briefings.feeds import export_opml
+
+    click.echo(export_opml(state.briefings.archive.feeds()))
+
+
+@main.command()
+@click.option("--jsonl", "jsonl_path", type=click.Path(dir_okay=False), help="Write the articles as JSON lines.")
+@click.option("--backup", "backup_path", type=click.Path(dir_okay=False), help="Write a consistent SQLite copy.")
+@click.pass_obj
+def export(state: State, jsonl_path: str | None, backup_path: str | None) -> None:
+    """Export the archive: JSON lines of every article, and/or a SQLite backup."""
+    if not jsonl_path and not backup_path:
+        raise BriefingError("give --jsonl FILE and/or --backup FILE")
+    archive = state.briefings.archive
+    if jsonl_path:
+        with open(jsonl_path, "w", encoding="utf-8") as handle:
+            count = archive.export_jsonl(handle)
+        out.print(f"{count} articles written to {escape(jsonl_path)}")
+    if backup_path:
+        if Path(backup_path).resolve() == Path(archive.path).resolve():
+            raise BriefingError("the backup must not overwrite the archive itself")
+        archive.backup(backup_path)
+        out.print(f"backup written to {escape(backup_path)}")
+
+
+@main.command()
 @click.pass_obj
 def run(state: State) -> None:
     """Run the Telegram bot: long polling, or a webhook if TELEGRAM_WEBHOOK_URL is set.

@@ -152,3 +152,48 @@ def test_many_files_show_a_summary_line(cli, tmp_path):
         (tmp_path / f"{i}.txt").write_text(f"Story {i}\nThis is story number {i} about the budget.", encoding="utf-8")
     result = cli("ingest", str(tmp_path))
     assert "6 stored, 0 already stored, 0 failed" in result.output
+
+
+def test_who_timeline_entities_commands(cli, tmp_path):
+    cli("ingest", "seeds")
+    dossier = json.loads(cli("who", "France", "--json").output)
+    assert {"Emmanuel Macron", "Azerbaijan", "Armenia"} <= {e["name"] for e in dossier["related"]}
+    watson = json.loads(cli("who", "Neil", "Watson", "--json").output)
+    assert watson["roles"][0]["description"] == "British journalist and political analyst"
+    assert any("on the cusp of a breakthrough" in q["text"] for q in watson["quotes"])
+    assert json.loads(cli("who", "Aliyev", "--json").output)["name"] == "Ilham Aliyev"
+    human = cli("who", "Neil Watson").output
+    assert "Role: British journalist and political analyst" in human and "Quotes:" in human
+    events = json.loads(cli("timeline", "--json").output)["events"]
+    dates = [e["date"] for e in events]
+    for expected in ("2020-09", "2024-03", "2025-05-27", "2025-08"):
+        assert expected in dates
+    png = tmp_path / "timeline.png"
+    shown = cli("timeline", "2020..2025", "--png", str(png)).output
+    assert "Timeline" in shown and "27 May 2025" in shown
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    top = json.loads(cli("entities", "--limit", "3", "--json").output)
+    assert top[0]["name"] == "France"
+
+
+def test_who_and_timeline_errors(db_path):
+    run("ingest", "seeds", db=db_path)
+    for args, message in ((("who", "Frnace"), "did you mean: France"), (("who", "x" * 500), "too long"),
+                          (("timeline", "2025..2020"), "starts after it ends"), (("who", "🙂"), "letters")):
+        result = run(*args, db=db_path)
+        assert result.returncode == 1 and message in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+
+
+def test_export_and_feeds_commands(cli, tmp_path):
+    cli("ingest", "seeds")
+    jsonl, backup = tmp_path / "a.jsonl", tmp_path / "b.db"
+    assert "2 articles written" in cli("export", "--jsonl", str(jsonl), "--backup", str(backup)).output
+    assert len(jsonl.read_text(encoding="utf-8").splitlines()) == 2 and backup.stat().st_size > 0
+    assert "added feed #1" in cli("feeds", "add", "https://example.org/rss").output
+    assert "already added" in cli("feeds", "add", "https://example.org/rss").output
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(cli("feeds", "export").output, encoding="utf-8")
+    assert json.loads(cli("feeds", "list", "--json").output)[0]["url"] == "https://example.org/rss"
+    assert "removed feed #1" in cli("feeds", "remove", "1").output
+    assert "1 feed(s) added" in cli("feeds", "import", str(opml)).output

@@ -1,0 +1,61 @@
+"""Typed context: what handlers find in ``context`` instead of string keys in dicts."""
+
+from __future__ import annotations
+
+import itertools
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+
+from ..briefings import Briefings
+from ..config import Settings
+
+REMEMBERED_LISTS = 32  # per chat: queries behind "more" buttons
+
+
+@dataclass
+class BotData:
+    """Shared by every handler: the settings and the one :class:`Briefings` (opened in post_init)."""
+
+    settings: Settings = field(default_factory=Settings)
+    briefings: Briefings | None = None
+    owns_briefings: bool = False
+
+
+@dataclass
+class ChatData:
+    """Per chat: the arguments behind recent "more" buttons (a button holds only a short key)."""
+
+    lists: OrderedDict[str, str] = field(default_factory=OrderedDict)
+    _keys: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def remember(self, value: str) -> str:
+        """Keep ``value`` (a search query...) and return the key a button can carry."""
+        key = str(next(self._keys))
+        self.lists[key] = value
+        while len(self.lists) > REMEMBERED_LISTS:
+            self.lists.popitem(last=False)
+        return key
+
+    def recall(self, key: str) -> str | None:
+        return self.lists.get(key)
+
+
+class BriefingContext(CallbackContext[ExtBot, dict, ChatData, BotData]):
+    """``context.briefings`` and ``context.settings`` for handlers."""
+
+    @property
+    def settings(self) -> Settings:
+        return self.bot_data.settings
+
+    @property
+    def briefings(self) -> Briefings:
+        briefings = self.bot_data.briefings
+        if briefings is None:
+            raise RuntimeError("the archive is not open (post_init has not run)")
+        return briefings
+
+
+CONTEXT_TYPES = ContextTypes(context=BriefingContext, bot_data=BotData, chat_data=ChatData)
+BriefingApplication = Application[ExtBot, BriefingContext, dict, ChatData, BotData, object]

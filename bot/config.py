@@ -30,6 +30,10 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "TELEGRAM_WEBHOOK_LISTEN": ("0.0.0.0", "Address the webhook server listens on"),
     "TELEGRAM_WEBHOOK_PORT": ("8443", "Port the webhook server listens on"),
     "TELEGRAM_WEBHOOK_SECRET": ("", "Secret Telegram sends with every webhook call (A-Z a-z 0-9 _ -)"),
+    "BRIEFING_ADMIN_IDS": ("", "Comma-separated Telegram user ids made owners at start-up"),
+    "BRIEFING_ACCESS_MODE": ("open", "open: anyone may read; private: only users with a role or allowed chats"),
+    "BRIEFING_DIGEST_TIME": ("08:00", "Default time of day (HH:MM) for /subscribe without a time"),
+    "BRIEFING_FEED_POLL_MINUTES": ("30", "How often feeds are checked for due polls, in minutes"),
 }
 
 
@@ -50,6 +54,22 @@ class Settings:
     telegram_webhook_listen: str = VARIABLES["TELEGRAM_WEBHOOK_LISTEN"][0]
     telegram_webhook_port: int = 8443
     telegram_webhook_secret: str = ""
+    briefing_admin_ids: str = ""
+    briefing_access_mode: str = "open"
+    briefing_digest_time: str = "08:00"
+    briefing_feed_poll_minutes: int = 30
+
+    @property
+    def admin_ids(self) -> tuple[int, ...]:
+        """``BRIEFING_ADMIN_IDS`` parsed; a malformed entry is a configuration error."""
+        ids = []
+        for part in self.briefing_admin_ids.replace(" ", "").split(","):
+            if not part:
+                continue
+            if not part.lstrip("-").isdigit():
+                raise ValueError(f"BRIEFING_ADMIN_IDS must be numeric Telegram user ids, not {part!r}")
+            ids.append(int(part))
+        return tuple(ids)
 
     @classmethod
     def load(cls, env_file: str | Path | None = ".env", environ: dict[str, str] | None = None) -> Settings:

@@ -570,8 +570,9 @@ def _day_month(m: re.Match, line: str) -> _Cand | None:
     if re.search(r"(?:\d[.,]?|[$€£#])\s*$", _before(line, m, 4)):
         return None
     written_out = m.group(0).lower().startswith("the") or " of " in m.group(0)
-    ambiguous = m["m"].rstrip(".") in ("May", "Mar", "Jan", "Sep", "Dec") and m["y"] is None and not written_out
-    if ambiguous and not re.search(r"(?i)\b(?:on|since|until|by|from|to|of|before|after|the)\s+$", _before(line, m)):
+    ambiguous = m["m"].rstrip(".") in ("May", "Mar", "Jan", "Sep", "Dec") and not (m["y"] or written_out)
+    cue = re.search(r"(?i)\b(?:on|since|until|by|from|to|of|before|after|the)\s+$", _before(line, m))
+    if ambiguous and not cue:
         return None  # "3 Mar" or "5 May" with no cue could be anything
     return _day_cand(m)
 
@@ -752,11 +753,12 @@ def _short_year(m: re.Match, line: str) -> _Cand | None:
 
 _AGE = re.compile(r"(?i)\b(?:his|her|their|my|your|our|in\s+(?:the\s+)?(?:low|high|mid|upper|lower))\s+"
                   r"(?:early\s+|late\s+|mid-)?$")
-_DECADE_CUE = re.compile(r"(?i)(?:\bthe\s+(?:early|late|mid)[-\s]|mid-|\d0['’]?s\s+(?:and|or|to)\s+|\d0['’]?s,\s*)$")
+_DECADE_CUE = re.compile(r"(?i)(?:\bthe\s+(?:early|late|mid)[-\s]|mid-|\d0['’]?s\s+(?:and|or|to)\s+"
+                         r"|\d0['’]?s,\s*)$")
 
 
-@_rule(r"(?i:\bthe\s+)?(?:(?P<c>1[0-9]|20)(?P<d>\d)0|['’](?P<dd>\d)0|(?<![\w'’$€£.,])(?P<d2>[2-9])0)['’]?s\b",
-       priority=1, trigger=r"\d0['’]?s")
+@_rule(r"(?i:\bthe\s+)?(?:(?P<c>1[0-9]|20)(?P<d>\d)0|['’](?P<dd>\d)0|(?<![\w'’$€£.,])(?P<d2>[2-9])0)"
+       r"['’]?s\b", priority=1, trigger=r"\d0['’]?s")
 def _decade(m: re.Match, line: str) -> _Cand | None:
     before = _before(line, m)
     if m["c"]:
@@ -788,10 +790,12 @@ def _century(m: re.Match, line: str) -> _Cand | None:
 # Quarters, halves, seasons, fiscal years ----------------------------------------------------------
 
 
-@_rule(rf"(?i:\bthe\s+)?\b(?P<o>(?i:first|second|third|fourth|final|last|1st|2nd|3rd|4th))[\s-]+(?i:quarter)\b"
+@_rule(rf"(?i:\bthe\s+)?\b(?P<o>(?i:first|second|third|fourth|final|last|1st|2nd|3rd|4th))"
+       rf"[\s-]+(?i:quarter)\b"
        rf"(?:\s+(?:of\s+|in\s+)?(?P<y>{_YEAR_SPEC}))?"
        rf"|\b[Qq](?P<q>[1-4])(?:\s*(?:of\s+)?['’]?(?P<y2>{_YEAR4}|\d\d)\b)?(?!\w)"
-       rf"|\b(?P<q3>[1-4])Q\s*['’]?(?P<y3>{_YEAR4}|\d\d)\b", priority=3, trigger=r"(?i)quarter|Q[1-4]|[1-4]Q")
+       rf"|\b(?P<q3>[1-4])Q\s*['’]?(?P<y3>{_YEAR4}|\d\d)\b",
+       priority=3, trigger=r"(?i)quarter|Q[1-4]|[1-4]Q")
 def _quarter(m: re.Match, line: str) -> _Cand | None:
     has_the = m.group(0).lower().startswith("the")
     if m["o"]:
@@ -837,7 +841,8 @@ def _half(m: re.Match, line: str) -> _Cand | None:
 @_rule(rf"(?i:\b(?P<rel>this|last|next|the\s+coming|the\s+past|the\s+previous|the)\s+)?"
        rf"\b(?P<s>(?i:spring|summer|autumn|winter)|(?<=\bthe\s)fall|(?<=\bthis\s)fall|(?<=\blast\s)fall"
        rf"|(?<=\bnext\s)fall|Fall(?=\s+\d))"
-       rf"(?:\s+(?:of\s+)?(?P<y>{_YEAR_SPEC}))?\b", priority=2, trigger=r"(?i)spring|summer|autumn|winter|fall")
+       rf"(?:\s+(?:of\s+)?(?P<y>{_YEAR_SPEC}))?\b",
+       priority=2, trigger=r"(?i)spring|summer|autumn|winter|fall")
 def _season(m: re.Match, line: str) -> _Cand | None:
     code = _SEASONS[m["s"].lower()]
     rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
@@ -971,7 +976,8 @@ _REL_OFFSET = {"this": 0, "current": 0, "the current": 0, "last": -1, "the last"
 
 @_rule(r"(?i:\b(?:earlier|later)\s+)?(?i:\b(?P<rel>this|last|next|past|coming|current|previous|following|"
        r"the\s+(?:last|previous|next|coming|following|current))\s+)"
-       r"(?P<u>(?i:week|weekend|month|year|quarter|decade|century))\b(?!['’]s\s)(?!\s+(?:old|long|high|low))",
+       r"(?P<u>(?i:week|weekend|month|year|quarter|decade|century))\b"
+       r"(?!['’]s\s)(?!\s+(?:old|long|high|low))",
        priority=2, trigger=_T_UNIT)
 def _relative_unit(m: re.Match, line: str) -> _Cand | None:
     rel = re.sub(r"\s+", " ", m["rel"].lower())
@@ -1032,19 +1038,24 @@ _DAY_VERBS = (r"end|ends|ended|ending|finish|finished|finishing|close|closed|clo
 @_rule(r"(?i)\bthe\s+(?P<a>previous|following|next|same)\s+(?P<u>day|week|month|year)\b"
        r"|\bthat\s+(?P<u2>day|week|month|year|time)\b|\bthe\s+same\s+time\b"
        r"|\bthe\s+(?P<u3>day|week|year)\s+(?P<b>before|after|earlier|later|previous|prior)\b"
-       rf"|\b(?:{_DAY_VERBS})\s+(?P<d>the\s+day)\b(?!\s+(?:of|when|that|after|before))|\bthe\s+day(?=['’]s\s)"
-       r"|\blate\s+in\s+the\s+day\b"
-       r"|\b(?:rest|remainder|end|start|beginning|course|balance|middle|close)\s+of\s+(?P<d4>the\s+(?P<u4>day|week|month|year))\b"
+       rf"|\b(?:{_DAY_VERBS})\s+(?P<d>the\s+day)\b(?!\s+(?:of|when|that|after|before))"
+       r"|\bthe\s+day(?=['’]s\s)|\blate\s+in\s+the\s+day\b"
+       r"|\b(?:rest|remainder|end|start|beginning|course|balance|middle|close)\s+of\s+"
+       r"(?P<d4>the\s+(?P<u4>day|week|month|year))\b"
        r"|\bthe\s+(?:entire|whole|full)\s+(?P<u5>year|month|week|day)\b"
        r"|\bthe\s+weekend\b", priority=1, trigger=r"(?i)\b(?:day|week|month|year|time|weekend)\b")
-def _anaphoric(m: re.Match, line: str) -> _Cand | list[_Cand] | None:
+def _anaphoric(m: re.Match, line: str) -> _Cand | None:
     start = m.start("d") if m["d"] else m.start("d4") if m["d4"] else m.start()
     phrase = re.sub(r"\s+", " ", line[start:m.end()].lower())
-    if phrase == "the weekend":
-        return _Cand(start, m.end(), "DATE", _from_reference(
-            lambda ref, ctx: _shift(ref, "weekend", 0 if ctx.tense == "future" or ref.weekday() >= 5 else -1)))
+    if phrase == "the weekend":  # the one just gone, unless the sentence looks ahead
+
+        def weekend(ref: date, ctx: _Context) -> str:
+            return _shift(ref, "weekend", 0 if ctx.tense == "future" or ref.weekday() >= 5 else -1)
+
+        return _Cand(start, m.end(), "DATE", _from_reference(weekend))
     if phrase in ("that time", "the same time"):
-        if phrase == "the same time" or not re.search(r"(?i)\b(?:at|by|until|since|before|after|from)\s+$", _before(line, m)):
+        signal = re.search(r"(?i)\b(?:at|by|until|since|before|after|from)\s+$", _before(line, m))
+        if phrase == "the same time" or not signal:
             return None  # "at the same time" means "also"; "that time" needs a preposition
 
         def resolve(ctx: _Context) -> tuple[str | None, bool]:
@@ -1063,28 +1074,33 @@ def _anaphoric(m: re.Match, line: str) -> _Cand | list[_Cand] | None:
 
 
 @_rule(r"(?i)\bthe\s+same\s+(?:period|month|quarter|week|day|time|season)(?:\s+of)?\s+"
-       r"(?P<w>last\s+year|the\s+(?:last|previous|prior)\s+year|a\s+year\s+(?:ago|earlier|before)|the\s+year\s+before)\b", priority=3, trigger=r"(?i)\bsame\b")
+       r"(?:last\s+year|the\s+(?:last|previous|prior)\s+year|a\s+year\s+(?:ago|earlier|before)"
+       r"|the\s+year\s+before)\b",
+       priority=3, trigger=r"(?i)\bsame\b")
 def _same_period_last_year(m: re.Match, line: str) -> _Cand | None:
+    """ "the same period last year": the last period mentioned, a year earlier."""
+
     def resolve(ctx: _Context) -> tuple[str | None, bool]:
         value = ctx.last("year")
-        if not value or not re.match(r"^\d{4}", value) or precision_of(value) in ("year", "decade", "century"):
+        if value is None or precision_of(value) in ("year", "week"):
             return (None, False) if ctx.reference is None else (str(ctx.reference.year - 1), False)
-        return f"{int(value[:4]) - 1:04d}{value[4:]}" if not value[4:].startswith("-W") else str(int(value[:4]) - 1), False
+        return f"{int(value[:4]) - 1:04d}{value[4:]}", False
 
     return _Cand(m.start(), m.end(), "DATE", resolve)
 
 
 # Vague references ---------------------------------------------------------------------------------
 
-_PRESENT = (r"(?:right\s+)?now|nowadays|currently|at\s+present|presently|at\s+the\s+moment|the\s+time\s+being|"
-            r"these\s+days|recent\s+times")
-_PAST_REF = (r"(?:more\s+|until\s+|only\s+|very\s+)?recently|lately|the\s+past|"
-             r"recent\s+history")
+_PRESENT = (r"(?:right\s+)?now|nowadays|currently|at\s+present|presently|at\s+the\s+moment|"
+            r"the\s+time\s+being|these\s+days|recent\s+times")
+_PAST_REF = r"(?:more\s+|until\s+|only\s+|very\s+)?recently|lately|the\s+past|recent\s+history"
 _FUTURE_REF = (r"the\s+(?:near\s+|distant\s+|foreseeable\s+|immediate\s+)?future|"
                r"the\s+(?:near|short|long|medium)\s+term|(?:very\s+)?soon")
 
 
-@_rule(rf"(?i)(?:\b(?P<prep>in|of|from|for|over)\s+)?\b(?P<core>(?P<present>{_PRESENT})|(?P<past>{_PAST_REF})|(?P<future>{_FUTURE_REF}))\b(?!-)", priority=1, trigger=r"(?i)now|current|present|moment|being|days|recent|lately|past|future|term|soon")
+@_rule(rf"(?i)(?:\b(?P<prep>in|of|from|for|over)\s+)?"
+       rf"\b(?P<core>(?P<present>{_PRESENT})|(?P<past>{_PAST_REF})|(?P<future>{_FUTURE_REF}))\b(?!-)",
+       priority=1, trigger=r"(?i)now|current|present|moment|being|days|recent|lately|past|future|term|soon")
 def _vague(m: re.Match, line: str) -> _Cand | None:
     phrase = m["core"].lower()
     if phrase.startswith("the ") and not m["prep"]:
@@ -1100,9 +1116,11 @@ def _vague(m: re.Match, line: str) -> _Cand | None:
     return _Cand(m.start("core"), m.end(), "DATE", _fixed(value, explicit=False), extendable=False)
 
 
-_NOT_CURRENT = re.compile(r"(?i)^\s+(?:account|affairs|events|president|ceo|chairman|chief|minister|leader|"
-                          r"champion|holder|owner|head|director|manager|members?|version|model|law|rules|system|"
-                          r"flows?|generation|team|squad|coach|government|administration|regime|edition|issue)\b")
+_NOT_CURRENT = re.compile(
+    r"(?i)^\s+(?:account|affairs|events|president|ceo|chairman|chief|minister|leader|champion|holder|owner|"
+    r"head|director|manager|members?|version|model|law|rules|system|flows?|generation|team|squad|coach|"
+    r"government|administration|regime|edition|issue)\b"
+)
 
 
 @_rule(r"\b(?P<w>recent|current|ongoing)\b(?=\s+[a-z])", trigger=r"recent|current|ongoing")
@@ -1110,21 +1128,24 @@ def _temporal_adjective(m: re.Match, line: str) -> _Cand | None:
     word = m["w"]
     if word == "ongoing":
         return None
-    if word == "current" and (_NOT_CURRENT.match(_after(line, m)) or not re.search(r"(?i)\b(?:the|its|their|our|his|her)\s+$", _before(line, m))):
-        return None
+    determined = re.search(r"(?i)\b(?:the|its|their|our|his|her)\s+$", _before(line, m))
+    if word == "current" and (_NOT_CURRENT.match(_after(line, m)) or not determined):
+        return None  # "the current president" is a person; "current" needs a determiner
     if word == "recent" and re.search(r"(?i)\b(?:most|more|less|least)\s+$", _before(line, m)):
         return None  # "its most recent model": the latest, not a time
-    if word == "recent" and re.match(r"\s+(?:years|months|weeks|days|decades|times|history)\b", _after(line, m)):
+    if word == "recent" and re.match(r"\s+(?:years|months|weeks|days|decades|times|history)\b",
+                                     _after(line, m)):
         return None  # a longer rule takes these
-    return _Cand(m.start(), m.end(), "DATE", _fixed("PAST_REF" if word == "recent" else "PRESENT_REF", False),
-                 extendable=False)
+    value = "PAST_REF" if word == "recent" else "PRESENT_REF"
+    return _Cand(m.start(), m.end(), "DATE", _fixed(value, explicit=False), extendable=False)
 
 
 # Clock times ----------------------------------------------------------------------------------
 
 
 @_rule(rf"\b(?P<h>[01]?\d|2[0-3])(?::(?P<mi>[0-5]\d)|\.(?P<mi2>[0-5]\d)(?=\s*[ap]\.?m))(?::[0-5]\d)?(?![\d:])"
-       rf"(?:\s*(?P<ap>[ap]\.?\s?m\.?(?![a-z])))?(?:\s*\(?\s*(?P<tz>{_ZONES})(?:\s*[+-]\s*\d{{1,2}})?\s*\)?)?"
+       rf"(?:\s*(?P<ap>[ap]\.?\s?m\.?(?![a-z])))?"
+       rf"(?:\s*\(?\s*(?P<tz>{_ZONES})(?:\s*[+-]\s*\d{{1,2}})?\s*\)?)?"
        rf"|\b(?P<h2>[01]\d|2[0-3])(?P<mi3>[0-5]\d)\s*(?P<tz2>UTC|GMT|Z|hrs|hours)\b"
        rf"|\b(?P<h3>1[0-2]|0?[1-9])\s*(?P<ap3>[ap]\.m\.|[ap]m\b)(?:\s*\(?(?P<tz3>{_ZONES})\)?)?"
        rf"|\b(?P<noon>noon|midday|midnight)\b", priority=3, trigger=r"\d|noon|midday|midnight")
@@ -1132,8 +1153,9 @@ def _clock(m: re.Match, line: str) -> _Cand | None:
     if re.search(r"[$£€]\s*$", _before(line, m, 2)):
         return None
     if m["noon"]:
-        if not re.search(r"(?i)\b(?:at|by|until|before|after|around|from|till|since)\s+$", _before(line, m, 10)):
-            return None
+        if not re.search(r"(?i)\b(?:at|by|until|before|after|around|from|till|since)\s+$",
+                         _before(line, m, 10)):
+            return None  # "noon" alone is not always a time of day
         hour, minute, zone = (0 if m["noon"].lower() == "midnight" else 12), 0, ""
     elif m["h3"]:
         hour = int(m["h3"]) % 12 + (12 if m["ap3"].lower().startswith("p") else 0)
@@ -1144,7 +1166,7 @@ def _clock(m: re.Match, line: str) -> _Cand | None:
         hour, minute, zone = int(m["h"]), int(m["mi"] or m["mi2"]), m["tz"] or ""
         if not m["ap"] and not zone:
             near = _before(line, m, 12) + _after(line, m, 12)
-            if not re.search(r"(?i)\b(?:at|by|until|before|after|around|from|local|time|hours?|a\.m|p\.m)\b", near):
+            if not re.search(r"(?i)\b(?:at|by|until|before|after|around|from|local|time|hours?)\b", near):
                 return None  # "3:2" or "20:1" is a score or a ratio
         if m["ap"]:
             hour = hour % 12 + (12 if m["ap"].lower().startswith("p") else 0)
@@ -1164,7 +1186,8 @@ _DUR_ADJ = (r"(?:(?:more|consecutive|straight|successive|full|long|trading|busin
             r"additional|further|extra|whole|entire|solid|short)[\s-]+)?")
 
 
-@_rule(rf"(?i)\b(?P<n>{_NUMBER})(?P<half>\s+and\s+a\s+half)?(?P<sep>\s+|-){_DUR_ADJ}(?P<u>{_UNIT})(?P<suffix>-(?:old|long))?\b(?!-)"
+@_rule(rf"(?i)\b(?P<n>{_NUMBER})(?P<half>\s+and\s+a\s+half)?(?P<sep>\s+|-){_DUR_ADJ}(?P<u>{_UNIT})"
+       rf"(?P<suffix>-(?:old|long))?\b(?!-)"
        rf"|\b(?P<n2>half\s+an?|a\s+half)[\s-]+(?P<u2>hour|day|year|century|decade)\b"
        rf"|\ban?\s+(?P<u3>year|month|week|day|hour)\s+and\s+a\s+half\b", priority=1, trigger=_T_UNIT)
 def _duration_rule(m: re.Match, line: str) -> _Cand | list[_Cand] | None:
@@ -1180,44 +1203,50 @@ def _duration_rule(m: re.Match, line: str) -> _Cand | list[_Cand] | None:
         number += 0.5
     if unit.startswith("second") and raw in ("a", "an"):
         return None  # "a second time": an ordinal
-    if unit.startswith("quarter") and "consecutive" not in m.group(0).lower() and (number is None or number < 2):
+    consecutive = "consecutive" in m.group(0).lower()
+    if unit.startswith("quarter") and not consecutive and (number is None or number < 2):
         return None  # "a quarter of the workforce"
     if (raw in ("a", "an") and plural) or (raw == "single" and (m["sep"] != "-" or plural)):
         return None
-    if re.fullmatch(r"\d+(?:\.\d+)?", raw) and re.search(r"[\d,.$€£#]$", _before(line, m, 1)):
+    digits = re.fullmatch(r"\d+(?:\.\d+)?", raw) is not None
+    if digits and re.search(r"[\d,.$€£#]$", _before(line, m, 1)):
         return None  # part of a bigger number or an amount
-    if re.fullmatch(r"\d+(?:\.\d+)?", raw) and re.search(r"(?i)\b(?:\d+|GB|MB|TB)\s*$", _before(line, m, 6)):
-        return None
+    if digits and re.search(r"(?i)\b(?:\d+|GB|MB|TB)\s*$", _before(line, m, 6)):
+        return None  # "30GB iPod, 75 hours of video": a capacity
     if number is None and raw not in ("several", "many", "few", "a few", "numerous", "countless",
                                       "hundreds of", "dozens of", "thousands of"):
         return None
-    cand = _Cand(m.start(), m.end(), "DURATION", _fixed(_duration(number, unit)))
+    found = [_with_prefix(line, _Cand(m.start(), m.end(), "DURATION", _fixed(_duration(number, unit))))]
     # "between 60 and 90 days": the first number is a duration too
-    pair = re.search(r"(?i)\b(?:between\s+)?(?P<n1>\d+(?:\.\d+)?|[a-z]+)\s*(?:-|–|to|and|or)\s*$", _before(line, m, 24))
-    extra = []
-    if pair and (n1 := _number(pair["n1"])) is not None and raw not in ("a", "an") and number is not None and n1 < number:
-        offset = m.start() - len(_before(line, m, 24)) + pair.start("n1")
-        extra.append(_Cand(offset, offset + len(pair["n1"]), "DURATION", _fixed(_duration(n1, unit)), extendable=False))
-    return [_with_prefix(line, cand)] + extra
+    window = _before(line, m, 24)
+    pair = re.search(r"(?i)\b(?:between\s+)?(?P<n1>\d+(?:\.\d+)?|[a-z]+)\s*(?:-|–|to|and|or)\s*$", window)
+    if pair and (n1 := _number(pair["n1"])) is not None and raw not in ("a", "an") and number and n1 < number:
+        start = m.start() - len(window) + pair.start("n1")
+        resolve = _fixed(_duration(n1, unit))
+        found.append(_Cand(start, start + len(pair["n1"]), "DURATION", resolve, extendable=False))
+    return found
 
 
 def _with_prefix(line: str, cand: _Cand) -> _Cand:
     """Take "about", "over", "the past", "the next" in front of a duration into it."""
     before = line[:cand.start]
-    framed = re.search(r"(?i)\bthe\s+(?:past|last|next|first|previous|coming|following|final|remaining|initial)\s+$", before)
+    framed = re.search(
+        r"(?i)\bthe\s+(?:past|last|next|first|previous|coming|following|final|remaining|initial)\s+$", before)
     if framed:
         cand.start = framed.start()
         before = line[:cand.start]
     framed = framed or line[cand.start:cand.start + 4].lower() == "the "
-    if (match := _APPROX_BEFORE.search(before)) and not (framed and match.group(1).lower() in ("over", "under")):
+    match = _APPROX_BEFORE.search(before)
+    if match and not (framed and match.group(1).lower() in ("over", "under")):  # "over the past decade"
         cand.start = match.start()
         cand.modifier = _APPROX.get(re.sub(r"\s+", " ", match.group(1).lower()), "APPROX")
     cand.extendable = False
     return cand
 
 
-@_rule(r"(?i)\bthe\s+(?P<rel>past|last|next|coming|previous|following)\s+(?P<u>year|month|week|decade|century|day)\b"
-       r"(?!['’]s)(?!\s+(?:old|long))", priority=1, trigger=_T_UNIT)
+@_rule(r"(?i)\bthe\s+(?P<rel>past|last|next|coming|previous|following)\s+"
+       r"(?P<u>year|month|week|decade|century|day)\b(?!['’]s)(?!\s+(?:old|long))",
+       priority=1, trigger=_T_UNIT)
 def _the_past_unit(m: re.Match, line: str) -> _Cand | None:
     rel, unit = m["rel"].lower(), m["u"].lower()
     if rel == "past" or (unit in ("decade", "century") and rel in ("last", "next", "coming")):
@@ -1226,16 +1255,19 @@ def _the_past_unit(m: re.Match, line: str) -> _Cand | None:
 
 
 @_rule(r"(?i)(?P<pre>\b(?:over|for|within|in|recent|after|took|take|takes|lasted|last|spent|spend)\s+"
-       r"(?:the\s+|recent\s+|just\s+|mere\s+)?)?\b(?P<u>years|months|decades|weeks|days|hours|minutes|centuries)(?P<long>-long)?\b", trigger=r"(?i)(?:year|month|decade|week|day|hour|minute|centurie)s")
+       r"(?:the\s+|recent\s+|just\s+|mere\s+)?)?"
+       r"\b(?P<u>years|months|decades|weeks|days|hours|minutes|centuries)"
+       r"(?P<long>-long)?\b", trigger=r"(?i)(?:year|month|decade|week|day|hour|minute|centurie)s")
 def _bare_units(m: re.Match, line: str) -> _Cand | None:
+    """ "for years", "over the years", "in recent years", "decades-long", "minutes later"."""
     pre = re.sub(r"\s+", " ", (m["pre"] or "").lower()).strip()
     after = _after(line, m, 16).lower()
     follows = re.match(r"\s+(?:later|earlier|ago|to\s+come|on\s+end|in\s+the\s+making)\b", after)
     if not (pre or m["long"] or follows):
         return None
-    if pre.startswith(("in", "after", "took", "take", "last", "spent", "spend")) and not pre.startswith("in recent") \
-            and not m["long"] and not follows and not re.match(r"\s*(?:[,.;:)'\"”]|$)", after):
-        return None  # "in days of old" is fine, "after months of talks" too, but "in days" needs an end
+    loose = pre.startswith(("in", "after", "took", "take", "last", "spent", "spend")) and "recent" not in pre
+    if loose and not m["long"] and not follows and not re.match(r"\s*(?:[,.;:)'\"”]|$)", after):
+        return None  # "after months of talks" is not a time; "in minutes." is
     if pre.startswith(("over the", "recent", "in recent")):
         start = m.start() + (m["pre"].lower().find("recent") if "recent" in pre else 0)
     else:
@@ -1243,9 +1275,12 @@ def _bare_units(m: re.Match, line: str) -> _Cand | None:
     return _Cand(start, m.end(), "DURATION", _fixed(_duration(None, m["u"])), extendable=False)
 
 
-@_rule(r"(?i)\b(?:(?P<freq>once|twice|(?:three|four|five|several|\d+)\s+times)\s+)?(?P<q>every|each|per|a|an)\s+"
-       r"(?:(?P<n>other|\d+|two|three|four|five|six|ten|twelve)\s+)?(?P<u>years?|months?|weeks?|days?|hours?|minutes?|quarters?|decades?)\b"
-       r"(?!\s+(?:ago|earlier|later|before|after|and\s+a\s+half|or\s+so|old)|-old)", priority=2, trigger=_T_UNIT)
+@_rule(r"(?i)\b(?:(?P<freq>once|twice|(?:three|four|five|several|\d+)\s+times)\s+)?"
+       r"(?P<q>every|each|per|a|an)\s+"
+       r"(?:(?P<n>other|\d+|two|three|four|five|six|ten|twelve)\s+)?"
+       r"(?P<u>years?|months?|weeks?|days?|hours?|minutes?|quarters?|decades?)\b"
+       r"(?!\s+(?:ago|earlier|later|before|after|and\s+a\s+half|or\s+so|old)|-old)",
+       priority=2, trigger=_T_UNIT)
 def _set(m: re.Match, line: str) -> _Cand | None:
     quantifier, unit = m["q"].lower(), m["u"].lower()
     number = 2 if (m["n"] or "").lower() == "other" else _number(m["n"]) if m["n"] else 1
@@ -1254,21 +1289,24 @@ def _set(m: re.Match, line: str) -> _Cand | None:
     if quantifier in ("a", "an"):
         if m["n"]:
             return None
-        if not m["freq"] and not re.search(
-                r"(?i)(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|fifty|hundred|thousand|"
-                r"million|billion|dozen|times|cents?|dollars|euros|pounds))[%\w]*\s+(?:\w+\s+)?$", _before(line, m, 30)):
-            return None  # "for a year" is a duration
+        if not m["freq"] and not _RATE.search(_before(line, m, 30)):
+            return None  # "for a year" is a duration; "15 a year" a rate
     if quantifier == "each" and m["n"]:
         return None
     return _Cand(m.start(), m.end(), "SET", _fixed(_duration(number, unit)), extendable=False)
 
 
+_RATE = re.compile(
+    r"(?i)(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|fifty|hundred|thousand|"
+    r"million|billion|dozen|times|cents?|dollars|euros|pounds))[%\w]*\s+(?:\w+\s+)?$"
+)
 _FREQUENCIES = {"annual": "P1Y", "annually": "P1Y", "yearly": "P1Y", "biannual": "P6M", "semiannual": "P6M",
                 "quarterly": "P3M", "monthly": "P1M", "weekly": "P1W", "daily": "P1D", "nightly": "P1D",
                 "hourly": "PT1H", "biweekly": "P2W", "bimonthly": "P2M"}
 
 
-@_rule(r"\b(?P<w>annual|annually|yearly|biannual|semi-?annual|quarterly|monthly|weekly|daily|nightly|hourly|bi-?weekly|bi-?monthly)\b", trigger=r"ly\b|annual")
+@_rule(r"\b(?P<w>annual|annually|yearly|biannual|semi-?annual|quarterly|monthly|weekly|daily|nightly|hourly|"
+       r"bi-?weekly|bi-?monthly)\b", trigger=r"ly\b|annual")
 def _frequency(m: re.Match, line: str) -> _Cand | None:
     return _Cand(m.start(), m.end(), "SET", _fixed(_FREQUENCIES[m["w"].replace("-", "")]), extendable=False)
 
@@ -1280,7 +1318,7 @@ _HOLIDAYS = {"christmas eve": (12, 24), "christmas": (12, 25), "christmas day": 
 
 @_rule(r"\b(?P<h>Christmas\s+Eve|Christmas(?:\s+Day)?|New\s+Year['’]s\s+(?:Day|Eve)|Boxing\s+Day|"
        r"Valentine['’]s\s+Day|Halloween|Bastille\s+Day)\b"
-       r"(?!\s+(?:tree|card|cards|lights|market|carol|carols|present|presents|gift|gifts|dinner|pudding|song|songs|special))"
+       r"(?!\s+(?:tree|cards?|lights|market|carols?|presents?|gifts?|dinner|pudding|songs?|special))"
        rf"(?:{_COMMA}(?P<y>{_YEAR4}))?", priority=2, trigger=r"Christmas|Year|Day|Halloween")
 def _holiday(m: re.Match, line: str) -> _Cand | None:
     month, day = _HOLIDAYS[re.sub(r"\s+", " ", m["h"].lower()).replace("’", "'")]
@@ -1293,11 +1331,14 @@ def _holiday(m: re.Match, line: str) -> _Cand | None:
 # --------------------------------------------------------------------------------------------
 
 _PREFIX_MODIFIERS = [
-    (re.compile(r"(?i)\b(?:the\s+)?(?:very\s+)?(?:beginning|start|outset|dawn)\s+of\s+(?:the\s+)?$"), "START"),
+    (re.compile(r"(?i)\b(?:the\s+)?(?:very\s+)?(?:beginning|start|outset|dawn)\s+of\s+(?:the\s+)?$"),
+     "START"),
     (re.compile(r"(?i)\b(?:the\s+)?(?:very\s+)?(?:end|close)\s+of\s+(?:the\s+)?$"), "END"),
     (re.compile(r"(?i)\b(?:the\s+)?(?:middle|midpoint)\s+of\s+(?:the\s+)?$"), "MID"),
-    (re.compile(r"(?i)\b(?:the\s+)?(?:early|first)\s+(?:part|months|days|weeks)\s+of\s+(?:the\s+)?$"), "START"),
-    (re.compile(r"(?i)\b(?:the\s+)?(?:latter|last|final)\s+(?:part|months|days|weeks)\s+of\s+(?:the\s+)?$"), "END"),
+    (re.compile(r"(?i)\b(?:the\s+)?(?:early|first)\s+(?:part|months|days|weeks)\s+of\s+(?:the\s+)?$"),
+     "START"),
+    (re.compile(r"(?i)\b(?:the\s+)?(?:latter|last|final)\s+(?:part|months|days|weeks)\s+of\s+(?:the\s+)?$"),
+     "END"),
     (re.compile(r"(?i)\b(?:the\s+)?early(?:\s+in)?(?:\s+|-)$"), "START"),
     (re.compile(r"(?i)\b(?:the\s+)?late(?:\s+in)?(?:\s+|-)$"), "END"),
     (re.compile(r"(?i)\b(?:the\s+)?mid(?:dle)?(?:\s+|-)$"), "MID"),
@@ -1348,10 +1389,10 @@ def _combine_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
                 and cand.modifier is None and _RANGE_JOIN.match(text[cand.end:nxt.start])):
             join = text[cand.end:nxt.start].strip().lower()
             pre = re.search(r"(?i)\b(from|between)\s+$", text[max(0, cand.start - 9):cand.start])
-            needs = "between" if join == "and" else "from" if join in ("to", "through", "until", "till") else None
+            needs = "between" if join == "and" else "from" if join[:1].isalpha() else None
             if needs is None or (pre and pre.group(1).lower() == needs):
                 start = cand.start - (len(pre.group(0)) if pre else 0)
-                out.append(_Cand(start, nxt.end, "DATE", cand.resolve, modifier=nxt.modifier, parts=(cand, nxt)))
+                out.append(_Cand(start, nxt.end, "DATE", cand.resolve, parts=(cand, nxt)))
                 i += 2
                 continue
         out.append(cand)
@@ -1360,11 +1401,14 @@ def _combine_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
 
 
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+(?=[A-Z“\"'‘(])|\n")
+_SOON_VERBS = (r"(?:be|begin|start|open|take|meet|launch|vote|resume|finish|end|close|arrive|leave|report|"
+               r"announce|hold|sign|visit|return|deliver|receive|release|decide|rule)")
 _FUTURE = re.compile(
-    r"\b(?:will|won['’]t|wo\s+n['’]t|shall|['’]ll|going\s+to|(?:is|are|was|were)\s+(?:due\s+)?to\s+\w+|"
-    r"to\s+be\s+\w+(?:ed|en|eld|un)|scheduled|expected\s+to|set\s+to|due\s+to\s+(?!the\b|a\b|its\b|their\b)\w+|"
+    rf"(?i)\b(?:will|won['’]t|wo\s+n['’]t|shall|['’]ll|going\s+to|"
+    rf"(?:is|are|was|were)\s+(?:due\s+)?to\s+{_SOON_VERBS}|"
+    rf"to\s+be\s+\w+(?:ed|en|eld|un)|scheduled|expected\s+to|set\s+to|due\s+to\s+{_SOON_VERBS}|"
     r"plans?\s+to|planning\s+to|intends?\s+to|aims?\s+to|would|should|upcoming|forthcoming|"
-    r"predicts?|forecasts?|hopes?\s+to|projected|[Ww]ill)\b", re.IGNORECASE
+    r"predicts?|forecasts?|hopes?\s+to|projected)\b"
 )
 _PAST = re.compile(
     r"(?i)\b(?:was|were|had|did|said|told|\w{3,}ed|ago|began|came|went|took|made|gave|rose|fell|saw|won|lost|"
@@ -1373,10 +1417,13 @@ _PAST = re.compile(
     r"taught|tore|threw|understood|woke|wore|built|caught|dealt|drew|ate|fed|felt|fought|found|heard|lent|"
     r"sought|swept|withdrew|overtook|forgave|hung|arose|bore|bid|beat|bent|bled|fled|slid|strove)\b"
 )
-_NOT_PAST = re.compile(r"(?i)(?:expected|scheduled|planned|projected|forecasted|based|called|named|listed|located|"
-                       r"related|used|united|limited|advanced|detailed|red|need|speed|feed|seed|indeed|hundred|"
-                       r"proposed|embattled|so-called|unprecedented|alleged|allied|concerned|interested|"
-                       r"qualified|armed|talented|experienced|skilled|beloved|aged)")
+#: Words ending in -ed that are not past tense (adjectives, nouns, "expected" looks ahead).
+_NOT_PAST = re.compile(
+    r"(?i)(?:expected|scheduled|planned|projected|forecasted|based|called|named|listed|located|related|used|"
+    r"united|limited|advanced|detailed|red|need|speed|feed|seed|indeed|hundred|proposed|embattled|so-called|"
+    r"unprecedented|alleged|allied|concerned|interested|qualified|armed|talented|experienced|skilled|"
+    r"beloved|aged)"
+)
 
 
 def _tense(text: str, start: int, end: int) -> str:
@@ -1398,8 +1445,8 @@ def _tense(text: str, start: int, end: int) -> str:
         for match in pattern.finditer(text, lo, hi):
             if match.end() > start and match.start() < end:
                 continue
-            if name == "past" and (_NOT_PAST.fullmatch(match.group(0))
-                                   or re.search(r"(?i)\bbe\s+$", text[max(0, match.start() - 4):match.start()])):
+            passive = re.search(r"(?i)\bbe\s+$", text[max(0, match.start() - 4):match.start()])
+            if name == "past" and (_NOT_PAST.fullmatch(match.group(0)) or passive):
                 continue  # "should be completed" looks ahead
             distance = start - match.end() if match.end() <= start else match.start() - end
             if best is None or distance < best:
@@ -1472,38 +1519,40 @@ def _resolve_all(text: str, cands: list[_Cand], reference: date | None) -> list[
             if value and end_value and sort_key(value) > sort_key(end_value) and ctx.year_hint:
                 ctx.year_hint -= 1  # "from December to March 2021": December 2020
                 value, explicit = first.resolve(ctx)
-            resolved = _Resolved(cand, value, explicit, end_value,
-                                 [_Resolved(first, value, explicit), _Resolved(second, end_value, end_explicit)])
+            ends = [_Resolved(first, value, explicit), _Resolved(second, end_value, end_explicit)]
+            resolved = _Resolved(cand, value, explicit, end_value, ends)
         else:
             value, explicit = cand.resolve(ctx)
             resolved = _Resolved(cand, value, explicit)
         out.append(resolved)
         for item in [resolved] + resolved.parts[1:]:
-            if cand.kind in ("DATE", "TIME") and precision_of(item.value) in _DATED and not item.value.startswith("FY"):
+            dated = precision_of(item.value) in _DATED and not item.value.startswith("FY")
+            if cand.kind in ("DATE", "TIME") and dated:
                 mentioned.append(item.value)
     return out
 
 
 def _with_clocks(text: str, items: list[Timex], cands: list[_Cand]) -> list[Timex]:
-    """Join a clock time and the day right after it: "12:00 UTC Monday", "16:00 UTC today"."""
+    """Join a clock time and the day right after it: "12:00 UTC Monday", "16:00 UTC today".
+
+    With a comma between ("at 16:15 UTC, June 1st") both stay, but the clock takes that day.
+    """
     out: list[Timex] = []
     i = 0
     while i < len(items):
         cur = items[i]
-        if i + 1 < len(items) and cands[i].clock and cands[i + 1].day_anchor and cur.value \
-                and precision_of(items[i + 1].value) == "day" and re.fullmatch(r"[ \t]*,[ \t]*", text[cur.end:items[i + 1].start]):
-            # "at 16:15 UTC, June 1st": the clock belongs to the day after it
-            cur = Timex(cur.text, cur.start, cur.end, cur.kind, items[i + 1].value + cur.value[10:], cur.precision,
-                        cur.explicit, cur.modifier)
-        if i + 1 < len(items) and cands[i].clock and cands[i + 1].day_anchor \
-                and re.fullmatch(r"[ \t]*(?:on[ \t]+)?", text[cur.end:items[i + 1].start]):
-            day = items[i + 1]
+        day = items[i + 1] if i + 1 < len(items) and cands[i].clock and cands[i + 1].day_anchor else None
+        if day is not None and precision_of(day.value) == "day":
+            gap = text[cur.end:day.start]
             hour, minute, utc = cands[i].clock
-            value = f"{day.value}T{hour:02d}:{minute:02d}{'Z' if utc else ''}" if precision_of(day.value) == "day" else None
-            out.append(Timex(text[cur.start:day.end], cur.start, day.end, "TIME", value, precision_of(value),
-                             day.explicit, day.modifier))
-            i += 2
-            continue
+            value = f"{day.value}T{hour:02d}:{minute:02d}{'Z' if utc else ''}"
+            if re.fullmatch(r"[ \t]*(?:on[ \t]+)?", gap):
+                out.append(Timex(text[cur.start:day.end], cur.start, day.end, "TIME", value, "minute",
+                                 day.explicit, day.modifier))
+                i += 2
+                continue
+            if re.fullmatch(r"[ \t]*,[ \t]*", gap):
+                cur = Timex(cur.text, cur.start, cur.end, "TIME", value, "minute", cur.explicit, cur.modifier)
         out.append(cur)
         i += 1
     return out
@@ -1534,7 +1583,7 @@ def find_timexes(text: str, reference: date | None = None, language: str = "en",
         for unit in units:
             cand = unit.cand
             precision = precision_of(unit.value) if cand.kind in ("DATE", "TIME") else None
-            items.append(Timex(text[cand.start:cand.end], cand.start, cand.end, cand.kind, unit.value, precision,
-                               unit.explicit, cand.modifier, unit.range_end))
+            items.append(Timex(text[cand.start:cand.end], cand.start, cand.end, cand.kind, unit.value,
+                               precision, unit.explicit, cand.modifier, unit.range_end))
             item_cands.append(cand)
     return _with_clocks(text, items, item_cands)

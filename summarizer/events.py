@@ -12,14 +12,17 @@ with two dates gives two events, each with its own clause::
     2024-03     Théo Clerc, who had been convicted of hooliganism for spray-painting graffiti
                 on a Baku metro train in March 2024.
 
-Newsroom furniture (editor's notes and the paragraphs they open, subscribe prompts) gives no
-events, and neither do bounds that are not when something happened ("its lowest level since
-1997", "by 2012"), except a sentence that opens with "Since 2020," (a state that began then).
+Newsroom furniture (editor's notes and the paragraphs they open, subscribe prompts) and
+datelines give no events, and neither do bounds that are not when something happened ("its
+lowest level since 1997", "by 2012"), except a sentence that opens with "Since 2020," (a state
+that began then). A date that holds another date of its sentence ("yesterday, at this year's
+summit") gives way to the finer one.
 
 ``merge_events`` groups the events of several articles: two events are the same when their
 dates are compatible (equal, or one inside the other: "2020" holds "2020-09") and their lines
-tell the same thing (a shared named event such as "Second Karabakh War" / "Second Garabagh
-War", or enough shared words and names). A group takes the finest date of its members.
+tell the same thing: a shared named event ("Second Karabakh War" / "Second Garabagh War"), or
+shared names and words, more of them the looser the dates fit (:data:`THRESHOLDS`). A group
+takes the finest date of its members and lists every article as a source.
 
 >>> from summarizer.dates import find_timexes
 >>> from summarizer.sentences import split_sentences
@@ -40,7 +43,8 @@ from .dates import PRECISIONS, Timex, sort_key, value_span
 from .entities import Mention
 from .sentences import Span
 
-__all__ = ["MAX_LINE", "EventCandidate", "MergedEvent", "extract_events", "merge_events", "same_event"]
+__all__ = ["MAX_LINE", "THRESHOLDS", "EventCandidate", "MergedEvent", "extract_events", "merge_events",
+           "same_event", "similarity"]
 
 #: The longest line an event keeps, in characters (a cut line ends with "…").
 MAX_LINE = 200
@@ -111,14 +115,18 @@ def extract_events(
         for timex in found:  # one event per date; the written-out mention wins
             if timex.value not in dates or (timex.explicit and not dates[timex.value].explicit):
                 dates[timex.value] = timex
+        for value in [v for v in dates if any(_holds(v, other) for other in dates if other != v)]:
+            del dates[value]  # "yesterday, at this year's conference": the day says it all
+        if not _says_something(span.text, found):
+            continue  # a dateline: the date and nothing else
         clauses = _clauses(span)
         for timex in sorted(dates.values(), key=lambda t: t.start):
             others = [t for t in dates.values() if t is not timex]
             pieces = _pick_clauses(text, span, clauses, timex, others, mentions)
             line = _tidy(text, pieces, span, timex)
             names = _entities_in(mentions, pieces, line)
-            events.append(EventCandidate(timex.value, timex.precision, timex.explicit, span.start, span.end, line,
-                                         timex.text, names, timex.modifier, timex.range_end))
+            events.append(EventCandidate(timex.value, timex.precision, timex.explicit, span.start, span.end,
+                                         line, timex.text, names, timex.modifier, timex.range_end))
     return events
 
 
@@ -131,6 +139,20 @@ def _furniture(sentences: Sequence[Span]) -> set[int]:
         openers.setdefault(span.paragraph, span)
     skipped = {p for p, first in openers.items() if is_boilerplate(first.text)}
     return {i for i, s in enumerate(sentences) if s.paragraph in skipped or is_boilerplate(s.text)}
+
+
+def _holds(coarse: str, fine: str) -> bool:
+    """True when the date ``coarse`` covers the whole of a different, finer date ``fine``."""
+    outer, inner = value_span(coarse), value_span(fine)
+    return outer != inner and outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
+def _says_something(sentence: str, timexes: list[Timex]) -> bool:
+    """True when a sentence has words besides its dates ("March 01, 2008" alone says nothing)."""
+    rest = sentence
+    for timex in timexes:
+        rest = rest.replace(timex.text, " ")
+    return re.search(r"[^\W\d_]{3,}", rest) is not None
 
 
 def _sentence_of(sentences: Sequence[Span], offset: int) -> int | None:
@@ -151,10 +173,12 @@ def _opens(text: str, span: Span, timex: Timex) -> bool:
 _BOUNDARY = re.compile(
     r"\s*[;:]\s+|\s+[—–]\s+|\s+--\s+"
     r"|,\s+(?=(?:who|whom|whose|which|where|when|while|whereas|although|though|but|and|as|after|before|"
-    r"because|since|until|so|yet|including|leaving|forcing|bringing|causing|prompting|according|amid|despite)\b)"
+    r"because|since|until|so|yet|then|including|leaving|forcing|bringing|causing|prompting|according|amid|"
+    r"despite)\b)"
 )
 _RELATIVE = re.compile(r"(?i)^(?:who|whom|whose|which|where)\b")
-_CONNECTIVE = re.compile(r"(?i)^(?:and|but|so|yet|while|whereas|as)\s+")
+_CONNECTIVE = re.compile(r"(?i)^(?:(?:and|but|so|yet|then)\s+)+")
+_DANGLING = re.compile(r"(?i)(?:[\s,;:]+(?:and|but|or|so|yet|then|while|as|which|who))+$")
 
 
 def _clauses(span: Span) -> list[tuple[int, int]]:
@@ -218,12 +242,14 @@ def _antecedent(text: str, clause: tuple[int, int], mentions: Sequence[Mention])
 
 # Lines -------------------------------------------------------------------------------------------
 
-_OPEN_QUOTES, _CLOSE_QUOTES = "“«„", "”»"
+_QUOTE = re.compile(r"``|''|[“”«»„\"]")
+_OPENING, _CLOSING = ("“", "«", "„", "``"), ("”", "»", "''")
 _REPORTING = re.compile(
     r"^(?:He|She|They|It|We)\s+(?:also\s+)?(?:said|explained|noted|added|stressed|argued|recalled|claimed|"
     r"warned|insisted|believes?|says|said\s+on\s+\w+)\s+(?:that\s+)?"
 )
-_ANAPHORIC_OPENING = re.compile(r"(?i)^(?:at|by|on|in|from)?\s*(?:that|the\s+same|this)\s+(?:time|day|week|month|year|moment)\s*,\s*")
+_ANAPHORIC_OPENING = re.compile(
+    r"(?i)^(?:at|by|on|in|from)?\s*(?:that|the\s+same|this)\s+(?:time|day|week|month|year|moment)\s*,\s*")
 
 
 def _tidy(text: str, pieces: list[tuple[int, int]], span: Span, timex: Timex) -> str:
@@ -232,8 +258,9 @@ def _tidy(text: str, pieces: list[tuple[int, int]], span: Span, timex: Timex) ->
     line = re.sub(r"\s+", " ", line).strip()
     if (match := _ANAPHORIC_OPENING.match(line)) and not timex.explicit:
         line = line[match.end():]  # "At that time, Macron claimed": the date says when
-    line = _CONNECTIVE.sub("", line)
-    line = _REPORTING.sub("", line)
+    if pieces[0][0] > span.start:  # a clause cut from inside the sentence
+        line = _CONNECTIVE.sub("", line)
+    line = _DANGLING.sub("", _REPORTING.sub("", line))
     if len(line) > MAX_LINE:
         line = _shorten(line, text[timex.start:timex.end])
     line = _balance_quotes(line).strip(" ,;:—–-")
@@ -258,24 +285,29 @@ def _shorten(line: str, anchor: str) -> str:
 
 
 def _balance_quotes(line: str) -> str:
-    """Drop the quote marks that open or close nothing on this line."""
-    chars = list(line)
-    stack: list[int] = []
-    unmatched: set[int] = set()
-    for i, ch in enumerate(chars):
-        if ch in _OPEN_QUOTES:
-            stack.append(i)
-        elif ch in _CLOSE_QUOTES:
+    """Drop the quote marks that open or close nothing on this line.
+
+    Curly quotes, guillemets and the ``tokenised'' pairs are matched as pairs; an odd straight
+    double quote goes (the first one when it opens the line, else the last).
+    """
+    marks = list(_QUOTE.finditer(line))
+    stack: list[re.Match] = []
+    unmatched: list[re.Match] = []
+    for mark in marks:
+        if mark.group(0) in _OPENING:
+            stack.append(mark)
+        elif mark.group(0) in _CLOSING:
             if stack:
                 stack.pop()
             else:
-                unmatched.add(i)
-    unmatched.update(stack)
-    straight = [i for i, ch in enumerate(chars) if ch == '"']
+                unmatched.append(mark)
+    unmatched += stack
+    straight = [mark for mark in marks if mark.group(0) == '"']
     if len(straight) % 2:
-        # the odd one out: the first when the line opens with it, else the last
-        unmatched.add(straight[0] if straight[0] == 0 else straight[-1])
-    return "".join(ch for i, ch in enumerate(chars) if i not in unmatched).replace("  ", " ")
+        unmatched.append(straight[0] if straight[0].start() == 0 else straight[-1])
+    for mark in sorted(unmatched, key=lambda m: m.start(), reverse=True):
+        line = line[:mark.start()] + line[mark.end():]
+    return re.sub(r"\s{2,}", " ", line)
 
 
 def _entities_in(mentions: Sequence[Mention], pieces: list[tuple[int, int]], line: str) -> tuple[str, ...]:
@@ -285,7 +317,8 @@ def _entities_in(mentions: Sequence[Mention], pieces: list[tuple[int, int]], lin
         if getattr(mention, "form", "name") == "demonym":
             continue  # "French national": an adjective, not a participant
         inside = any(start <= mention.start and mention.end <= end for start, end in pieces)
-        if inside and re.search(rf"(?<!\w){re.escape(mention.text)}(?!\w)", line) and mention.name not in names:
+        shown = re.search(rf"(?<!\w){re.escape(mention.text)}(?!\w)", line)
+        if inside and shown and mention.name not in names:
             names.append(mention.name)
     return tuple(names)
 
@@ -311,10 +344,13 @@ _STOP = frozenset(
     "week today yesterday last next first new one two three".split()
 )
 _WORD = re.compile(r"[^\W\d_]{3,}")
-#: Minimum share of words two lines must have in common (Dice over stems) to tell one event.
-WORD_OVERLAP = 0.4
-#: ...or this much, when they also share two or more names.
-WORD_OVERLAP_WITH_NAMES = 0.2
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december monday tuesday "
+    "wednesday thursday friday saturday sunday utc gmt".split()
+)
+#: How alike two lines must be to tell one event, by how their dates relate: the same day (or
+#: time), the same coarser value ("2020-09" twice), one inside the other ("2020" and "2020-09").
+THRESHOLDS = {"same day": 1.0, "same": 1.25, "inside": 1.5}
 
 
 @functools.lru_cache(maxsize=1)
@@ -325,9 +361,12 @@ def _stemmer():
 
 
 @functools.lru_cache(maxsize=4096)
-def _stems(line: str) -> frozenset[str]:
+def _content(line: str, timex_text: str, entities: tuple[str, ...]) -> frozenset[str]:
+    """Stems of what a line says, leaving out its date, the names in it and function words."""
+    named = {word for name in entities for word in _WORD.findall(name.lower())}
+    words = _WORD.findall(line.replace(timex_text, " ").lower())
     stem = _stemmer().stem
-    return frozenset(stem(w) for w in _WORD.findall(line.lower()) if w not in _STOP)
+    return frozenset(stem(w) for w in words if w not in _STOP and w not in named and w not in _CALENDAR)
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -344,30 +383,44 @@ def _shared_names(a: Sequence[str], b: Sequence[str]) -> list[str]:
     return [x for x in a if any(_same_name(x, y) for y in b)]
 
 
-def _compatible_dates(a: EventCandidate, b: EventCandidate) -> bool:
+def _relation(a: EventCandidate, b: EventCandidate) -> str | None:
+    """How two events' dates relate: "same day", "same", "inside", or None (incompatible)."""
     if (a.modifier in _BOUNDS or b.modifier in _BOUNDS) and a.modifier != b.modifier:
-        return False
+        return None  # "since 2020" is not a point in 2020
     if a.range_end != b.range_end:
-        return False
+        return None
     span_a, span_b = value_span(a.date, a.modifier), value_span(b.date, b.modifier)
     if span_a is None or span_b is None:
-        return a.date == b.date
-    inside = (span_b[0] <= span_a[0] and span_a[1] <= span_b[1]) or (span_a[0] <= span_b[0] and span_b[1] <= span_a[1])
-    return inside
+        return None
+    if a.date == b.date:
+        return "same day" if span_a[0] == span_a[1] else "same"
+    if span_a[0] == span_a[1] == span_b[0] == span_b[1]:
+        return "same day"  # two clock times of one day
+    a_in_b = span_b[0] <= span_a[0] and span_a[1] <= span_b[1]
+    b_in_a = span_a[0] <= span_b[0] and span_b[1] <= span_a[1]
+    return "inside" if a_in_b or b_in_a else None
+
+
+def similarity(a: EventCandidate, b: EventCandidate) -> float:
+    """How alike two events' lines are: 2 for a shared named event ("Second Karabakh War" and
+    "Second Garabagh War"), 0.5 for each other shared name (two at most), plus the Dice overlap
+    of the stems of their other words; 0 when they share neither a named event nor a word."""
+    shared = _shared_names(a.entities, b.entities)
+    named_event = any(name.split()[-1].lower() in EVENT_NAME_WORDS for name in shared)
+    words_a = _content(a.line, a.timex_text, a.entities)
+    words_b = _content(b.line, b.timex_text, b.entities)
+    common = len(words_a & words_b)
+    if not (named_event or common):
+        return 0.0
+    dice = 2 * common / (len(words_a) + len(words_b))
+    others = len(shared) - named_event
+    return 2.0 * named_event + 0.5 * min(others, 2) + dice
 
 
 def same_event(a: EventCandidate, b: EventCandidate) -> bool:
-    """True when two events are one: compatible dates, and the same named event or like lines."""
-    if not _compatible_dates(a, b):
-        return False
-    shared = _shared_names(a.entities, b.entities)
-    if any(name.split()[-1].lower() in EVENT_NAME_WORDS for name in shared):
-        return True
-    stems_a, stems_b = _stems(a.line), _stems(b.line)
-    if not stems_a or not stems_b:
-        return False
-    dice = 2 * len(stems_a & stems_b) / (len(stems_a) + len(stems_b))
-    return dice >= WORD_OVERLAP or (len(shared) >= 2 and dice >= WORD_OVERLAP_WITH_NAMES)
+    """True when two events are one: compatible dates and lines alike enough (:data:`THRESHOLDS`)."""
+    relation = _relation(a, b)
+    return relation is not None and similarity(a, b) >= THRESHOLDS[relation]
 
 
 def merge_events(events: Iterable[tuple[Hashable, EventCandidate]]) -> list[MergedEvent]:

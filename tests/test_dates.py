@@ -56,7 +56,7 @@ def test_dates_written_out(text, expression, value):
     timex = one(text)
     assert (timex.text, timex.kind, timex.value) == (expression, "DATE", value)
     assert timex.explicit
-    assert text[timex.start:timex.end] == timex.text
+    assert text[timex.start : timex.end] == timex.text
 
 
 def test_precision_is_the_one_the_text_gives():
@@ -167,7 +167,10 @@ def test_durations(text, expression, value, modifier):
 
 
 def test_a_range_of_durations_gives_both_numbers():
-    assert tag("It would take between 60 and 90 days.") == [("60", "DURATION", "P60D"), ("90 days", "DURATION", "P90D")]
+    assert tag("It would take between 60 and 90 days.") == [
+        ("60", "DURATION", "P60D"),
+        ("90 days", "DURATION", "P90D"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -229,7 +232,10 @@ def test_relative_to_the_publication_date(text, expression, value):
 def test_nothing_is_guessed_without_a_publication_date():
     found = find_timexes("On May 27 he left. Last week he came. He leaves on Monday. In 2023 he won.")
     assert [(t.text, t.value, t.precision) for t in found] == [
-        ("May 27", None, None), ("Last week", None, None), ("Monday", None, None), ("2023", "2023", "year"),
+        ("May 27", None, None),
+        ("Last week", None, None),
+        ("Monday", None, None),
+        ("2023", "2023", "year"),
     ]
 
 
@@ -276,13 +282,26 @@ def test_the_year_left_out_is_inferred(text, reference, value):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("On May 5 it fell. The same day it rose.", [("May 5", "2025-05-05"), ("The same day", "2025-05-05")]),
-        ("On May 5 it fell. The next day it rose.", [("May 5", "2025-05-05"), ("The next day", "2025-05-06")]),
-        ("It began in September 2020. At that time, prices rose.",
-         [("September 2020", "2020-09"), ("that time", "2020-09")]),
-        ("Sales rose in February compared to the same period last year.",
-         [("February", "2025-02"), ("the same period last year", "2024-02")]),
-        ("It lost money in 2005. It lost more the year before.", [("2005", "2005"), ("the year before", "2004")]),
+        (
+            "On May 5 it fell. The same day it rose.",
+            [("May 5", "2025-05-05"), ("The same day", "2025-05-05")],
+        ),
+        (
+            "On May 5 it fell. The next day it rose.",
+            [("May 5", "2025-05-05"), ("The next day", "2025-05-06")],
+        ),
+        (
+            "It began in September 2020. At that time, prices rose.",
+            [("September 2020", "2020-09"), ("that time", "2020-09")],
+        ),
+        (
+            "Sales rose in February compared to the same period last year.",
+            [("February", "2025-02"), ("the same period last year", "2024-02")],
+        ),
+        (
+            "It lost money in 2005. It lost more the year before.",
+            [("2005", "2005"), ("the year before", "2004")],
+        ),
         ("GM lost $8 billion for the entire year.", [("the entire year", "2025")]),
         ("The index ended the day lower.", [("the day", "2025-05-27")]),
         ("It grew at the beginning of the year.", [("the beginning of the year", "2025")]),
@@ -293,7 +312,9 @@ def test_anaphoric_expressions_lean_on_the_last_date(text, expected):
 
 
 def test_that_time_with_nothing_before_stays_unresolved():
-    assert [(t.text, t.value) for t in find_timexes("At that time, prices rose.", PUBLISHED)] == [("that time", None)]
+    assert [(t.text, t.value) for t in find_timexes("At that time, prices rose.", PUBLISHED)] == [
+        ("that time", None)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -314,9 +335,15 @@ def test_clock_times(text, expression, value):
 
 def test_a_clock_time_takes_the_day_mentioned_with_it():
     found = find_timexes("The plane took off on Tuesday in Everett at 18:00 UTC.", date(2009, 12, 16))
-    assert [(t.text, t.value) for t in found] == [("Tuesday", "2009-12-15"), ("18:00 UTC", "2009-12-15T18:00Z")]
+    assert [(t.text, t.value) for t in found] == [
+        ("Tuesday", "2009-12-15"),
+        ("18:00 UTC", "2009-12-15T18:00Z"),
+    ]
     found = find_timexes("At a press conference at 16:15 UTC, June 1st, he spoke.", date(2009, 6, 4))
-    assert [(t.text, t.value) for t in found] == [("16:15 UTC", "2009-06-01T16:15Z"), ("June 1st", "2009-06-01")]
+    assert [(t.text, t.value) for t in found] == [
+        ("16:15 UTC", "2009-06-01T16:15Z"),
+        ("June 1st", "2009-06-01"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -336,21 +363,33 @@ def test_vague_references(text, expression, value):
     assert (timex.text, timex.kind, timex.value, timex.explicit) == (expression, "DATE", value, False)
 
 
-@pytest.mark.parametrize("text", ["Now that he left, it is calm.", "Its most recent model sold well.",
-                                  "He met the current president.", "The past is gone."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Now that he left, it is calm.",
+        "Its most recent model sold well.",
+        "He met the current president.",
+        "The past is gone.",
+    ],
+)
 def test_words_that_only_look_like_references(text):
     assert tag(text) == []
 
 
 def test_other_languages_get_numbers_only():
     text = "В 2020 г. он уехал, 27.05.2025 вернулся; May 2020."
-    assert tag(text, None, language="ru") == [("2020", "DATE", "2020"), ("27.05.2025", "DATE", "2025-05-27"),
-                                               ("2020", "DATE", "2020")]
+    assert tag(text, None, language="ru") == [
+        ("2020", "DATE", "2020"),
+        ("27.05.2025", "DATE", "2025-05-27"),
+        ("2020", "DATE", "2020"),
+    ]
 
 
 def test_expressions_never_span_lines():
     assert tag("Markets closed until Friday\nSeptember 18, 2008", None) == [
-        ("Friday", "DATE", None), ("September 18, 2008", "DATE", "2008-09-18")]
+        ("Friday", "DATE", None),
+        ("September 18, 2008", "DATE", "2008-09-18"),
+    ]
 
 
 def test_empty_text():
@@ -401,7 +440,16 @@ def test_modifiers_narrow_the_span():
 
 def test_sort_key_orders_mixed_precisions():
     values = ["2025", "P3Y", "2025-08", "2020-09", "2025-05-27", "2024-03", "2025-Q1", "202"]
-    assert sorted(values, key=sort_key) == ["202", "2020-09", "2024-03", "2025-Q1", "2025", "2025-05-27", "2025-08", "P3Y"]
+    assert sorted(values, key=sort_key) == [
+        "202",
+        "2020-09",
+        "2024-03",
+        "2025-Q1",
+        "2025",
+        "2025-05-27",
+        "2025-08",
+        "P3Y",
+    ]
     assert sort_key("2025", "END") > sort_key("2025-08")
 
 
@@ -409,16 +457,24 @@ def test_sort_key_orders_mixed_precisions():
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)),
-       st.sampled_from(["{m} {d}, {y}", "{d} {m} {y}", "{iso}", "{m} {d} , {y}"]))
+@given(
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)),
+    st.sampled_from(["{m} {d}, {y}", "{d} {m} {y}", "{iso}", "{m} {d} , {y}"]),
+)
 def test_any_written_date_reads_back(day, pattern):
-    text = "It happened on " + pattern.format(m=day.strftime("%B"), d=day.day, y=day.year, iso=day.isoformat()) + "."
+    text = (
+        "It happened on "
+        + pattern.format(m=day.strftime("%B"), d=day.day, y=day.year, iso=day.isoformat())
+        + "."
+    )
     timex = one(text, None)
     assert (timex.value, timex.precision, timex.explicit) == (day.isoformat(), "day", True)
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)), st.integers(min_value=-3, max_value=3))
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)), st.integers(min_value=-3, max_value=3)
+)
 def test_relative_days_count_from_the_reference(reference, offset):
     word = {-1: "yesterday", 0: "today", 1: "tomorrow"}.get(offset)
     text = f"It happened {word}." if word else f"It happened {abs(offset)} days ago."
@@ -429,15 +485,49 @@ def test_relative_days_count_from_the_reference(reference, offset):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(list("0123456789 -–/.,:'’()$%\n") + [
-    "May ", "the ", "in ", "since ", "last ", "week ", "year", "2020", "Monday ", "ago ", "Q3 ", "early ",
-    "from ", "to ", "and ", "between ", "a ", "days", "UTC ", "p.m. ", "1990s ", "quarter ", "the same day ",
-    "end of ", "that time ", "half ", "two ", "every "]), max_size=40).map("".join),
-       st.sampled_from([None, PUBLISHED]))
+@given(
+    st.lists(
+        st.sampled_from(
+            list("0123456789 -–/.,:'’()$%\n")
+            + [
+                "May ",
+                "the ",
+                "in ",
+                "since ",
+                "last ",
+                "week ",
+                "year",
+                "2020",
+                "Monday ",
+                "ago ",
+                "Q3 ",
+                "early ",
+                "from ",
+                "to ",
+                "and ",
+                "between ",
+                "a ",
+                "days",
+                "UTC ",
+                "p.m. ",
+                "1990s ",
+                "quarter ",
+                "the same day ",
+                "end of ",
+                "that time ",
+                "half ",
+                "two ",
+                "every ",
+            ]
+        ),
+        max_size=40,
+    ).map("".join),
+    st.sampled_from([None, PUBLISHED]),
+)
 def test_any_text_gives_ordered_well_formed_expressions(text, reference):
     found = find_timexes(text, reference)
     for timex in found:
-        assert text[timex.start:timex.end] == timex.text and timex.text.strip() == timex.text
+        assert text[timex.start : timex.end] == timex.text and timex.text.strip() == timex.text
         assert timex.kind in ("DATE", "TIME", "DURATION", "SET")
         assert timex.precision is None or timex.precision in PRECISIONS
         if timex.precision:

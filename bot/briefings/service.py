@@ -481,11 +481,15 @@ class Briefings:
         chat_type: str = "private",
         title: str | None = None,
         default_timezone: str = "UTC",
+        default_time: str = DEFAULT_DIGEST_TIME,
         now: datetime | None = None,
     ) -> SubscriptionView:
-        """Subscribe a chat to a daily digest at ``[HH:MM] [Area/City]`` (default 08:00)."""
+        """Subscribe a chat to a daily digest at ``[HH:MM] [Area/City]`` (default 08:00).
+
+        Without arguments a subscribed chat keeps its time and zone.
+        """
         existing = self.archive.subscription(chat_id)
-        default_time = existing.time if existing else DEFAULT_DIGEST_TIME
+        default_time = existing.time if existing else default_time
         zone = existing.timezone if existing else default_timezone
         when, zone = parse_subscribe_args(list(args), default_time, zone)
         now = now or datetime.now(timezone.utc)

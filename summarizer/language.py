@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import logging
+import threading
 from dataclasses import dataclass
 
 logger = logging.getLogger(__name__)
@@ -40,11 +40,20 @@ class LanguageGuess:
         return SUMY_NAMES.get(self.code)
 
 
-@functools.lru_cache(maxsize=1)
-def _identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+_IDENTIFIER = None
+_IDENTIFIER_LOCK = threading.Lock()
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+def _identifier():
+    """The language model, loaded once even when many threads ask at the same time."""
+    global _IDENTIFIER
+    if _IDENTIFIER is None:
+        with _IDENTIFIER_LOCK:
+            if _IDENTIFIER is None:
+                from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+                _IDENTIFIER = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return _IDENTIFIER
 
 
 def detect_language(text: str, *, sample_chars: int = 4000) -> LanguageGuess:

@@ -19,6 +19,8 @@ FILE_KINDS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "
               ".html": "html", ".htm": "html"}
 MANIFEST = "manifest.json"
 TITLE_MAX = 200
+#: Extracted HTML with fewer words than this is navigation, not an article.
+MIN_HTML_WORDS = 5
 
 _IMAGE_LINE = re.compile(r"^[ \t]*!\[.*\]\(\S*\)[ \t]*$", re.MULTILINE)
 _MD_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\((?:[^)\s]+)(?:\s+\"[^\"]*\")?\)")
@@ -162,7 +164,7 @@ def from_html(html: str, *, url: str | None = None, warnings: Iterable[str] = ()
     title = (extracted.title or "").strip() or None
     if title and text.startswith(title):
         text = text[len(title):].strip() or text
-    if not any(ch.isalnum() for ch in text):
+    if len(re.findall(r"\w+", text)) < MIN_HTML_WORDS:  # menus, "Home", cookie walls
         raise NoTextFound("no article text found in the HTML")
     return RawDocument(
         text,

@@ -56,6 +56,10 @@ def normalize_date(value: str | None, *, field_name: str = "date") -> str | None
         return None
     value = str(value).strip()
     if _ISO_DATE.match(value):
+        try:  # a real calendar date at its precision: 2025, 2025-05, 2025-05-27
+            date.fromisoformat(value + "-01-01"[len(value) - 4:] if len(value) < 10 else value)
+        except ValueError as error:
+            raise InvalidArgument(f"{value!r} is not a real date") from error
         return value
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -105,6 +109,10 @@ class Briefings:
 
     def close(self) -> None:
         self.archive.close()
+
+    def warm_up(self) -> None:
+        """Load the language model, gazetteers and stemmers now, not on the first message."""
+        analyze("Warm-up: President Emmanuel Macron met officials in Paris on 27 May 2025.", method=self.method)
 
     # -- ingest --------------------------------------------------------------------------
     def ingest_text(

@@ -41,6 +41,7 @@ class Method:
     name: str
     description: str
     rank: Ranker
+    max_sentences: int = MAX_RANKED_SENTENCES  # longer texts are ranked on their head
 
 
 METHODS: dict[str, Method] = {}
@@ -54,13 +55,16 @@ class UnknownMethod(ValueError):
         self.name = name
 
 
-def register(name: str, description: str) -> Callable[[Ranker], Ranker]:
-    """Register a ranker ``(sentences, sumy_language) -> ratings`` under ``name``."""
+def register(name: str, description: str, *, max_sentences: int = MAX_RANKED_SENTENCES) -> Callable[[Ranker], Ranker]:
+    """Register a ranker ``(sentences, sumy_language) -> ratings`` under ``name``.
+
+    ``max_sentences`` bounds the work on long texts: only the first ones are ranked.
+    """
 
     def inner(rank: Ranker) -> Ranker:
         if not callable(rank):
             raise TypeError("a summarizer must be callable")
-        METHODS[name] = Method(name, description, rank)
+        METHODS[name] = Method(name, description, rank, max_sentences)
         return rank
 
     return inner
@@ -141,7 +145,8 @@ register("lsa", "LSA: sentences weighted by the SVD topics of the term matrix")(
     _sumy_ranker(LsaSummarizer)
 )
 register("luhn", "Luhn: clusters of significant words")(_sumy_ranker(LuhnSummarizer))
-register("kl", "KL-Sum: greedy minimum KL divergence to the document's word distribution")(
+#: KL-Sum's greedy search re-scores every candidate against the growing summary: cubic-ish.
+register("kl", "KL-Sum: greedy minimum KL divergence to the document's word distribution", max_sentences=60)(
     _sumy_ranker(KLSummarizer)
 )
 register("sumbasic", "SumBasic: average word probability, with redundancy update")(
@@ -239,8 +244,8 @@ def summarize(
     sentences: Sequence[str], count: int = 3, method: str | None = None, language: str | None = None
 ) -> list[int]:
     """Return the indices (document order) of the ``count`` sentences ``method`` ranks best."""
-    ranker = get_method(method).rank
+    chosen = get_method(method)
     if len(sentences) <= count:
         return list(range(len(sentences)))
-    head = list(sentences[:MAX_RANKED_SENTENCES])
-    return select(ranker(head, language), count)
+    head = list(sentences[:chosen.max_sentences])
+    return select(chosen.rank(head, language), count)

@@ -173,7 +173,7 @@ def known_parts(value: str | None) -> tuple[int | None, int | None, int | None]:
 def agrees(system: str | None, gold: str) -> bool:
     """True when ``system`` gives every part of the gold date ("2010-02-XX": year and month)."""
     wanted = [int(part) if part.isdigit() else None for part in (gold.split("-") + ["XX", "XX"])[:3]]
-    return all(w is None or w == h for w, h in zip(wanted, known_parts(system)))
+    return all(w is None or w == h for w, h in zip(wanted, known_parts(system), strict=False))
 
 
 def sentence_date(doc: dict, timexes: list[Timex], sent_id: int, event: str) -> str | None:
@@ -257,12 +257,12 @@ def main() -> None:
 
     docs = load_jsonl(args.eval / "meantime_en" / "docs.jsonl")
     references = [parse_dct(d["dct"]) for d in docs]
-    for doc, reference in zip(docs, references):  # warm-up
+    for doc, reference in zip(docs, references, strict=False):  # warm-up
         find_timexes(doc["text"], reference, ranges=False)
     rates = []
     for _ in range(args.runs):
         started = time.perf_counter()
-        tagged = {d["doc_id"]: find_timexes(d["text"], ref, ranges=False) for d, ref in zip(docs, references)}
+        tagged = {d["doc_id"]: find_timexes(d["text"], ref, ranges=False) for d, ref in zip(docs, references, strict=False)}
         rates.append(len(docs) / (time.perf_counter() - started))
     rows = [("every TIMEX3", meantime(docs, tagged, True, False)),
             ("without the dateline", meantime(docs, tagged, False, args.errors))]

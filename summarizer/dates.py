@@ -252,6 +252,7 @@ class _Context:
     reference: date | None
     where: tuple[str, int, int]  # the text and the span being resolved
     mentioned: list[str] = field(default_factory=list)  # date values (year or finer) so far
+    mentioned_at: list[int] = field(default_factory=list)  # where each of them ends
     year_hint: int | None = None  # the year written at the other end of a range
     hint_explicit: bool = False
 
@@ -266,9 +267,18 @@ class _Context:
         return next((v for v in reversed(self.mentioned) if precision_of(v) in allowed), None)
 
     @property
-    def last_day(self) -> date | None:
-        value = self.last("day")
-        return _raw_span(value)[0] if value else None
+    def day_nearby(self) -> date | None:
+        """The last day mentioned in this sentence or the one before ("on Tuesday ... at 18:00")."""
+        text, start, end = self.where
+        lo = _sentence_bounds(text, start, end)[0]
+        if lo > 1:
+            lo = _sentence_bounds(text, lo - 2, lo - 1)[0]
+        for value, at in zip(reversed(self.mentioned), reversed(self.mentioned_at), strict=False):
+            if at < lo:
+                return None
+            if precision_of(value) in _DATED[:_DATED.index("day") + 1]:
+                return _raw_span(value)[0]
+        return None
 
     def anchor(self, unit: str, fallback: bool = True) -> date | None:
         """The first day of the last date mentioned at ``unit`` precision or finer.
@@ -707,8 +717,13 @@ def _is_year(line: str, start: int, end: int) -> bool:
     if re.match(r"\s+[a-z]+s\b(?<!'s)", after):
         return False  # "2000 people": a count
     # "Russell 2000 Index", "Windows 2000 Server": part of a name
-    return not (re.search(r"\b[A-Z][a-z]+\s+$", before) and re.match(r"\s+[A-Z][a-z]", after)
-                and not re.search(rf"(?:{_MONTH_FULL}|{_WEEKDAY})\s+$", before))
+    return not (_NAME_BEFORE.search(before) and re.match(r"\s+[A-Z][a-z]", after))
+
+
+_NAME_BEFORE = re.compile(
+    rf"\b(?!(?:The|In|On|At|By|Since|For|From|Of|After|Before|During|Until|And|Or|An?|Its|His|Her|Their|Our|"
+    rf"This|That|Last|Next|Every|Each|{_MONTH_FULL}|{_WEEKDAY})\s)[A-Z][a-z]+\s+$"
+)
 
 
 @_rule(rf"(?:(?<=\b[Mm]id-)|(?<=\b[Pp]re-)|(?<=\b[Pp]ost-)|(?<![\w$€£#.,/-])){_YEAR4}"
@@ -909,10 +924,10 @@ def _two_days(m: re.Match, line: str) -> _Cand | None:
 
 
 def _part_of_last_day(code: str) -> Resolver:
-    """A part ("MO", "NI") of the last day mentioned, else of the reference date."""
+    """A part ("MO", "NI") of the day just mentioned, else of the reference date."""
 
     def resolve(ctx: _Context) -> tuple[str | None, bool]:
-        day = ctx.last_day or ctx.reference
+        day = ctx.day_nearby or ctx.reference
         return (None, False) if day is None else (f"{day.isoformat()}T{code}", False)
 
     return resolve
@@ -985,6 +1000,8 @@ def _relative_unit(m: re.Match, line: str) -> _Cand | None:
     offset = _REL_OFFSET[rel]
     if rel == "past" or unit in ("decade", "century") and rel in ("the last", "the next", "the coming"):
         return None  # durations: see _the_past_unit
+    if rel in ("the next", "the coming", "the following") and _SPAN_BEFORE.search(_before(line, m)):
+        return None  # "for the next year": a duration, see _the_past_unit
     if rel in ("the previous", "the following", "previous", "following"):
         # narrative: counted from the last date mentioned
         return _Cand(m.start(), m.end(), "DATE", _from_anchor(unit, offset))
@@ -1174,7 +1191,7 @@ def _clock(m: re.Match, line: str) -> _Cand | None:
     clock = f"T{hour:02d}:{minute:02d}{'Z' if utc else ''}"
 
     def resolve(ctx: _Context) -> tuple[str | None, bool]:
-        day = ctx.last_day or ctx.reference
+        day = ctx.day_nearby or ctx.reference
         return (None, False) if day is None else (day.isoformat() + clock, False)
 
     return _Cand(m.start(), m.end(), "TIME", resolve, clock=(hour, minute, utc), extendable=False)
@@ -1248,10 +1265,15 @@ def _with_prefix(line: str, cand: _Cand) -> _Cand:
        r"(?P<u>year|month|week|decade|century|day)\b(?!['’]s)(?!\s+(?:old|long))",
        priority=1, trigger=_T_UNIT)
 def _the_past_unit(m: re.Match, line: str) -> _Cand | None:
+    """ "the past year", "the last decade", "for the next month": durations, not dates."""
     rel, unit = m["rel"].lower(), m["u"].lower()
-    if rel == "past" or (unit in ("decade", "century") and rel in ("last", "next", "coming")):
+    ahead = rel in ("next", "coming", "following") and _SPAN_BEFORE.search(_before(line, m))
+    if rel == "past" or ahead or (unit in ("decade", "century") and rel in ("last", "next", "coming")):
         return _with_prefix(line, _Cand(m.start(), m.end(), "DURATION", _fixed(_duration(1, unit))))
     return None  # dates: see _relative_unit and _anaphoric
+
+
+_SPAN_BEFORE = re.compile(r"(?i)\b(?:for|over|within|during|throughout)\s+$")
 
 
 @_rule(r"(?i)(?P<pre>\b(?:over|for|within|in|recent|after|took|take|takes|lasted|last|spent|spend)\s+"
@@ -1408,7 +1430,7 @@ _FUTURE = re.compile(
     rf"(?:is|are|was|were)\s+(?:due\s+)?to\s+{_SOON_VERBS}|"
     rf"to\s+be\s+\w+(?:ed|en|eld|un)|scheduled|expected\s+to|set\s+to|due\s+to\s+{_SOON_VERBS}|"
     r"plans?\s+to|planning\s+to|intends?\s+to|aims?\s+to|would|should|upcoming|forthcoming|"
-    r"predicts?|forecasts?|hopes?\s+to|projected)\b"
+    r"predicts?|forecasts?|expects?|anticipates?|hopes?\s+to|projected)\b"
 )
 _PAST = re.compile(
     r"(?i)\b(?:was|were|had|did|said|told|\w{3,}ed|ago|began|came|went|took|made|gave|rose|fell|saw|won|lost|"
@@ -1426,20 +1448,31 @@ _NOT_PAST = re.compile(
 )
 
 
-def _tense(text: str, start: int, end: int) -> str:
-    """"future", "past" or "present": the tense marker nearest to a span in its sentence.
-
-    "Apple announced Friday that it will..." is past (the nearest verb), "the trial is set to
-    begin on Wednesday" future; a sentence with neither marker is "present". "until Friday"
-    looks ahead whatever the verb.
-    """
-    if re.search(r"(?i)\b(?:until|till)\s+(?:next\s+|this\s+)?$", text[max(0, start - 12):start]):
-        return "future"
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around ``text[start:end]`` (at most 200 characters either side)."""
     lo = max(0, start - 200)
     if breaks := [m.end() for m in _SENTENCE_BREAK.finditer(text, lo, start)]:
         lo = breaks[-1]
     stop = _SENTENCE_BREAK.search(text, end, end + 200)
-    hi = stop.start() if stop else min(len(text), end + 200)
+    return lo, stop.start() if stop else min(len(text), end + 200)
+
+
+_CLAUSE_BREAK = re.compile(r"[;:]\s|\s[—–]\s|,\s+(?:and|but|while|whereas|although|though)\s")
+_OTHER_CLAUSE = 80  # a marker in another clause counts as this much farther away
+
+
+def _tense(text: str, start: int, end: int) -> str:
+    """"future", "past" or "present": the tense marker nearest to a span in its sentence.
+
+    "Apple announced Friday that it will..." is past (the nearest verb), "the trial is set to
+    begin on Wednesday" future; a marker in another clause (after ", and", ";") counts as
+    farther away; a sentence with no marker is "present". "until Friday" looks ahead whatever
+    the verb.
+    """
+    if re.search(r"(?i)\b(?:until|till)\s+(?:next\s+|this\s+)?$", text[max(0, start - 12):start]):
+        return "future"
+    lo, hi = _sentence_bounds(text, start, end)
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text, lo, hi)]
     best, tense = None, "present"
     for pattern, name in ((_FUTURE, "future"), (_PAST, "past")):
         for match in pattern.finditer(text, lo, hi):
@@ -1449,6 +1482,9 @@ def _tense(text: str, start: int, end: int) -> str:
             if name == "past" and (_NOT_PAST.fullmatch(match.group(0)) or passive):
                 continue  # "should be completed" looks ahead
             distance = start - match.end() if match.end() <= start else match.start() - end
+            low, high = sorted((match.start(), start))
+            if any(low < b < high for b in breaks):
+                distance += _OTHER_CLAUSE
             if best is None or distance < best:
                 best, tense = distance, name
     return tense
@@ -1507,8 +1543,9 @@ def _resolve_all(text: str, cands: list[_Cand], reference: date | None) -> list[
     """Resolve in document order, so that "the same day" can lean on the last date mentioned."""
     out: list[_Resolved] = []
     mentioned: list[str] = []
+    mentioned_at: list[int] = []
     for cand in cands:
-        ctx = _Context(reference, (text, cand.start, cand.end), mentioned)
+        ctx = _Context(reference, (text, cand.start, cand.end), mentioned, mentioned_at)
         if cand.parts:
             first, second = cand.parts
             end_value, end_explicit = second.resolve(ctx)
@@ -1529,6 +1566,7 @@ def _resolve_all(text: str, cands: list[_Cand], reference: date | None) -> list[
             dated = precision_of(item.value) in _DATED and not item.value.startswith("FY")
             if cand.kind in ("DATE", "TIME") and dated:
                 mentioned.append(item.value)
+                mentioned_at.append(item.cand.end)
     return out
 
 

@@ -122,8 +122,8 @@ def extract_events(
         clauses = _clauses(span)
         for timex in sorted(dates.values(), key=lambda t: t.start):
             others = [t for t in dates.values() if t is not timex]
-            pieces = _pick_clauses(text, span, clauses, timex, others, mentions)
-            line = _tidy(text, pieces, span, timex)
+            pieces, joiner = _pick_clauses(text, span, clauses, timex, others, mentions)
+            line = _tidy(text, pieces, joiner, timex)
             names = _entities_in(mentions, pieces, line)
             events.append(EventCandidate(timex.value, timex.precision, timex.explicit, span.start, span.end,
                                          line, timex.text, names, timex.modifier, timex.range_end))
@@ -176,8 +176,10 @@ _BOUNDARY = re.compile(
     r"because|since|until|so|yet|then|including|leaving|forcing|bringing|causing|prompting|according|amid|"
     r"despite)\b)"
 )
-_RELATIVE = re.compile(r"(?i)^(?:who|whom|whose|which|where)\b")
-_CONNECTIVE = re.compile(r"(?i)^(?:(?:and|but|so|yet|then)\s+)+")
+_RELATIVE = re.compile(r"(?i)(?:who|whom|whose|which|where)\b")
+_CONNECTIVE = re.compile(r"(?i)(?:(?:and|but|so|yet|then)\s+)+")
+_NO_SUBJECT = re.compile(r"(?i)(?:had|has|have|was|were|is|are|will|would|could|can|did|does|also|later|"
+                         r"then|[a-z]+ed)\b")
 _DANGLING = re.compile(r"(?i)(?:[\s,;:]+(?:and|but|or|so|yet|then|while|as|which|who))+$")
 
 
@@ -194,35 +196,49 @@ def _clauses(span: Span) -> list[tuple[int, int]]:
 
 
 def _pick_clauses(text: str, span: Span, clauses: list[tuple[int, int]], timex: Timex,
-                  others: list[Timex], mentions: Sequence[Mention]) -> list[tuple[int, int]]:
-    """The pieces of text a date's line is made of, in order.
+                  others: list[Timex], mentions: Sequence[Mention]) -> tuple[list[tuple[int, int]], str]:
+    """The pieces of text a date's line is made of, in order, and what joins them.
 
     A sentence with one date: all of it when it is short, else the clause with the date and its
     neighbours while the line stays short. With several dates, each takes its own clause and the
     undated clauses after it (those before the first date go to the first date). A relative
-    clause ("who had been convicted ... in March 2024") takes the name it hangs on ("Théo Clerc").
+    clause ("who had been convicted ... in March 2024") takes the name it hangs on ("Théo Clerc"),
+    and a clause with no subject ("and had made ... in September 2006") the name that opens the
+    sentence ("Aer Lingus").
     """
     if not others and span.end - span.start <= MAX_LINE:
-        return [(span.start, span.end)]
+        return [(span.start, span.end)], ""
     own = _clause_of(clauses, timex.start)
     if others:
         dated = sorted({own} | {_clause_of(clauses, t.start) for t in others})
         first = own if own != dated[0] else 0
         later = [i for i in dated if i > own]
         last = (later[0] - 1) if later else len(clauses) - 1
-    else:
+    else:  # grow around the date's clause, the one before first, while the line stays short
         first = last = own
+        while True:
+            wider = [(a, b) for a, b in ((first - 1, last), (first, last + 1))
+                     if 0 <= a and b < len(clauses) and clauses[b][1] - clauses[a][0] <= MAX_LINE]
+            if not wider:
+                break
+            first, last = wider[0]
     # keep the line short: drop clauses farthest from the date first
     while first < last and clauses[last][1] - clauses[first][0] > MAX_LINE:
         if last > own and (last - own >= own - first or first == own):
             last -= 1
         else:
             first += 1
-    pieces = [(clauses[first][0], clauses[last][1])]
-    if _RELATIVE.match(text[clauses[first][0]:clauses[first][1]]) and first > 0:
+    start, end = clauses[first][0], clauses[last][1]
+    if first > 0 and (connective := _CONNECTIVE.match(text, start, end)):
+        start = connective.end()  # "and then it rose in 2022" -> "it rose in 2022"
+    if first > 0 and _RELATIVE.match(text, start, end):
         if antecedent := _antecedent(text, clauses[first - 1], mentions):
-            pieces.insert(0, antecedent)
-    return pieces
+            return [antecedent, (start, end)], ", "  # "Théo Clerc, who had been convicted..."
+    if first > 0 and _NO_SUBJECT.match(text, start, end):
+        subject = next((m for m in mentions if span.start <= m.start <= span.start + 4), None)
+        if subject is not None:
+            return [(subject.start, subject.end), (start, end)], " "  # "Aer Lingus had made..."
+    return [(start, end)], ""
 
 
 def _clause_of(clauses: list[tuple[int, int]], offset: int) -> int:
@@ -252,22 +268,19 @@ _ANAPHORIC_OPENING = re.compile(
     r"(?i)^(?:at|by|on|in|from)?\s*(?:that|the\s+same|this)\s+(?:time|day|week|month|year|moment)\s*,\s*")
 
 
-def _tidy(text: str, pieces: list[tuple[int, int]], span: Span, timex: Timex) -> str:
+def _tidy(text: str, pieces: list[tuple[int, int]], joiner: str, timex: Timex) -> str:
     """Join the pieces into one readable line: whole words, balanced quotes, at most MAX_LINE."""
-    line = ", ".join(text[start:end].strip(" ,;:") for start, end in pieces)
+    line = joiner.join(text[start:end].strip(" ,;:") for start, end in pieces)
     line = re.sub(r"\s+", " ", line).strip()
     if (match := _ANAPHORIC_OPENING.match(line)) and not timex.explicit:
         line = line[match.end():]  # "At that time, Macron claimed": the date says when
-    if pieces[0][0] > span.start:  # a clause cut from inside the sentence
-        line = _CONNECTIVE.sub("", line)
-    line = _DANGLING.sub("", _REPORTING.sub("", line))
-    if len(line) > MAX_LINE:
-        line = _shorten(line, text[timex.start:timex.end])
-    line = _balance_quotes(line).strip(" ,;:—–-")
+    line = _balance_quotes(_DANGLING.sub("", _REPORTING.sub("", line))).strip(" ,;:—–-")
     if line and line[0].islower():
         line = line[0].upper() + line[1:]
     if line and line[-1] not in ".!?…\"”»)'’":
         line += "."
+    if len(line) > MAX_LINE:
+        line = _balance_quotes(_shorten(line, text[timex.start:timex.end]))
     return line
 
 

@@ -149,6 +149,13 @@ def test_long_lines_are_cut_at_words_and_keep_the_date():
     assert all(word in text for word in found.line.strip("….").split())
 
 
+def test_a_long_sentence_keeps_the_clauses_around_its_date():
+    opening = "The committee, which had met " + "again and again " * 9 + "over the budget"
+    text = f"{opening}; the vote finally took place in August 2025; everyone went home tired."
+    [found] = events(text, entities=False)
+    assert found.line == "The vote finally took place in August 2025; everyone went home tired."
+
+
 def test_lines_have_no_dangling_quotes():
     text = (
         "“The talks in March 2024 failed,” he said, “and the next round, in June 2024, must succeed.” "
@@ -241,7 +248,7 @@ def test_merged_events_come_in_date_order():
     ]
     items = [
         ("a", event(day, line))
-        for day, line in zip(["2025-08", "2020-09", "2025", "2024-03", "2025-05-27"], happenings)
+        for day, line in zip(["2025-08", "2020-09", "2025", "2024-03", "2025-05-27"], happenings, strict=False)
     ]
     dates = [m.date for m in merge_events(items)]
     assert dates == sorted(dates, key=sort_key) == ["2020-09", "2024-03", "2025", "2025-05-27", "2025-08"]

@@ -15,10 +15,13 @@ PAGE = ("<html><head><title>Water law passes</title></head><body><article><h1>Wa
         f"{STORY}<p>Farmers welcomed the decision.</p></article></body></html>").encode()
 
 
-def rss(base: str, items: list[tuple[str, str, str]]) -> bytes:
+TEASER = "Regional lawmakers approved the water law on Monday after a months-long dispute with farmers."
+
+
+def rss(base: str, items: list[tuple[str, str, str]], teaser: str = TEASER) -> bytes:
     entries = "".join(
         f"<item><title>{title}</title><link>{base}{path}</link><guid>{guid}</guid>"
-        f"<pubDate>Mon, 01 Jun 2026 06:00:00 GMT</pubDate><description>Short teaser.</description></item>"
+        f"<pubDate>Mon, 01 Jun 2026 06:00:00 GMT</pubDate><description>{teaser}</description></item>"
         for guid, title, path in items
     )
     return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Wire RSS</title>'
@@ -106,7 +109,13 @@ def test_unreachable_entry_link_falls_back_to_teaser_or_reports(briefings, serve
     result = poll_feed(briefings, feed, now=NOW)
     # the page 404s; the teaser is stored so the entry is not lost
     assert result.new_entries == 1 and len(result.stored) == 1
-    assert briefings.get_article(result.stored[0]).text == "Short teaser."
+    assert briefings.get_article(result.stored[0]).text == TEASER
+    # a teaser too short to be an article is reported, not stored
+    server.routes["/feed2.xml"] = (200, {"Content-Type": "application/rss+xml"},
+                                   rss(server.base, [("g10", "Gone", "/missing2")], teaser="Read more."))
+    feed2, _ = add_feed(briefings, server.base + "/feed2.xml")
+    result = poll_feed(briefings, feed2, now=NOW)
+    assert result.stored == [] and len(result.failed) == 1 and "/missing2" in result.failed[0]
 
 
 def test_opml_round_trip_and_bad_opml(briefings):

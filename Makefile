@@ -26,14 +26,17 @@ $(NPM_STAMP): $(E2E)/package-lock.json
 		echo "warning: npm not found; the end-to-end tests (tests/e2e) will be skipped" >&2; \
 	fi
 
-demo: setup  ## ingest seeds/ into $(DB) and print a briefing
+demo: $(STAMP)  ## ingest seeds/ into $(DB) and print a briefing (no npm needed)
 	$(BIN)/briefing --db $(DB) demo --seeds seeds
 
 test: setup  ## run every test
 	$(BIN)/python -m pytest
 
-bench: setup  ## print the benchmark tables
+bench: setup  ## print the benchmark tables (quality ones need ../shared/eval)
 	$(BIN)/python bench/summarizers.py
+	$(BIN)/python bench/ingest_throughput.py
+	$(BIN)/python bench/entity_eval.py
+	$(BIN)/python bench/timex_eval.py
 	$(BIN)/python bench/bot_load.py
 
 clean:

@@ -387,6 +387,13 @@ class Archive:
         return [StoredArticle.from_row(row) for row in rows]
 
     @_locked
+    def version(self) -> tuple[int, ...]:
+        """Changes whenever articles or mentions are added or removed (for caches)."""
+        newest, articles = self.db.execute("SELECT COALESCE(MAX(id), 0), COUNT(*) FROM articles").fetchone()
+        mentions = self.db.execute("SELECT COALESCE(MAX(id), 0), COUNT(*) FROM mentions").fetchone()
+        return newest, articles, *mentions
+
+    @_locked
     def count_articles(self) -> int:
         return self.db["articles"].count
 

@@ -349,8 +349,7 @@ class Briefings:
     # -- entities: /who, /entities --------------------------------------------------------
     def _entity_index(self) -> tuple[list[tuple[str, str, int]], dict[tuple[str, str], str]]:
         """Every (name, type, count) and the cross-article alias map, cached per archive state."""
-        state = self.archive.db.execute("SELECT MAX(id), COUNT(*) FROM articles").fetchone()
-        state = (*state, self.archive.db.execute("SELECT COUNT(*) FROM mentions").fetchone()[0])
+        state = self.archive.version()
         if self._entities_cache is None or self._entities_cache[0] != state:
             known = self.archive.entity_names()
             self._entities_cache = (state, known, link_across(known))

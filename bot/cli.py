@@ -144,9 +144,22 @@ def _print_digest(digest: Digest, heading: str) -> None:
     for item in digest.items:
         out.print(f"[bold]#{item.id} {escape(item.title)}[/]")
         out.print(f"   [dim]{escape(_byline(item.source, item.published_at))}[/]")
+        if item.also:
+            others = ", ".join(f"#{c.article_id} {c.source or 'source unknown'}" for c in item.also)
+            out.print(f"   [dim]reported by {item.sources} sources; also {escape(others)}[/]")
+        if item.watched:
+            out.print(f"   [dim]watched: {escape(', '.join(item.watched))}[/]")
         _print_summary(item.summary)
         out.print()
     _print_entities(digest.top_entities)
+    changes = [e for e in digest.top_entities if e.change and e.change != "="]
+    if changes:
+        out.print("[dim]vs the previous period: " + escape(", ".join(f"{e.name} {e.change}" for e in changes)) + "[/]")
+    if digest.events:
+        out.print("[bold]Timeline events in these articles:[/]")
+        for event in digest.events[:10]:
+            out.print(f"   {escape(event.label)} — {escape(event.line)} "
+                      f"[dim]({', '.join(f'#{c.article_id}' for c in event.sources)})[/]")
 
 
 def _executable() -> str:

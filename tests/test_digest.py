@@ -51,3 +51,10 @@ def test_digest_period_and_entity_change(briefings):
     assert briefings.digest(since="2026-01-03").items == []
     everything = briefings.digest()
     assert all(e.previous is None for e in everything.top_entities)  # no previous period to compare
+
+
+def test_digest_carries_merged_timeline_events(seeded):
+    events = seeded.digest().events
+    assert "2025-05-27" in [e.date for e in events]
+    war = [e for e in events if e.date == "2020-09" and "Karabakh" in e.line]
+    assert len(war) == 1 and len(war[0].sources) == 2

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from pathlib import Path
 
 from storage import (
-    Archive, ArticleNotFound, EventRow, MentionRow, NewArticle, QuoteRow, RoleRow, StoredArticle, SubscriptionRow,
-    utcnow,
+    Archive, ArticleNotFound, EventRow, MentionRow, NewArticle, QuoteRow, RoleRow, StoredArticle, StoredEvent,
+    SubscriptionRow, utcnow,
 )
 from summarizer import DEFAULT_METHOD, UnknownMethod, analyze, detect_language, get_method
 from summarizer.dates import sort_key, value_span
@@ -453,6 +453,11 @@ class Briefings:
             canonical, _, names = self.resolve_entity(query.entity)
         stored = self.archive.events(date_from=query.date_from, date_to=query.date_to, entities=names,
                                      limit=MAX_TIMELINE_EVENTS)
+        events = self._merged_events(stored)
+        return Timeline(canonical or query.entity, query.date_from, query.date_to, events)
+
+    def _merged_events(self, stored: Sequence[StoredEvent]) -> list[TimelineEvent]:
+        """Stored events -> timeline events: the same event from several articles once, chronological."""
         citations = {e.article_id: Citation(e.article_id, e.title, e.source, e.published_at, e.url) for e in stored}
         merged = merge_events(
             (e.article_id, EventCandidate(
@@ -471,7 +476,7 @@ class Briefings:
                 list(event.entities), event.explicit, [citations[k] for k in dict.fromkeys(event.sources)],
                 modifier=event.modifier, label=date_label(event.date, event.modifier),
             ))
-        return Timeline(canonical or query.entity, query.date_from, query.date_to, events)
+        return events
 
     def timeline_chart(self, args: Sequence[str] | str = ()) -> tuple[Timeline, bytes]:
         """The timeline and a PNG drawing of it."""
@@ -561,8 +566,9 @@ class Briefings:
     def _watch_names(self, watch: Sequence[str]) -> list[str]:
         return list(watch)
 
-    def _digest_events(self, article_ids: list[int]) -> list:
-        return []
+    def _digest_events(self, article_ids: list[int]) -> list[TimelineEvent]:
+        """The dated events told by the digest's articles, merged and chronological."""
+        return self._merged_events(self.archive.events(article_ids=article_ids, limit=MAX_TIMELINE_EVENTS))
 
 
 def reference_date(published_at: str | None) -> date | None:

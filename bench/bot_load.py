@@ -36,6 +36,7 @@ from emulator import Client, EmulatorRequest, start_emulator  # noqa: E402
 from bot.__main__ import configure_logging  # noqa: E402
 from bot.briefings import Briefings  # noqa: E402
 from bot.config import Settings  # noqa: E402
+from storage import Archive  # noqa: E402
 from bot.telegram.app import CONCURRENT_UPDATES, build_application, run  # noqa: E402
 
 TOKEN = "424242:LOAD-TEST"
@@ -66,9 +67,15 @@ def command_mix(rng: random.Random, n: int, ids: list[int]) -> list[str]:
     return [rng.choices(choices, weights)[0]() for _ in range(n)]
 
 
-def run_once(client: Client, texts: list[str], *, rate: float | None = None, timeout: float = 300.0) -> dict:
-    """Send ``texts`` from as many users, at once or ``rate`` a second; wait for every reply."""
+def run_once(client: Client, texts: list[str], *, rate: float | None = None, timeout: float = 300.0,
+             staff: Archive | None = None) -> dict:
+    """Send ``texts`` from as many users, at once or ``rate`` a second; wait for every reply.
+
+    ``staff``: the bot's archive, where the users are made editors first (so they may store articles).
+    """
     chats = [client.private(f"User{i}") for i in range(len(texts))]
+    for chat in chats if staff is not None else ():
+        staff.set_role(chat.user["id"], "editor")
     ids = {str(c.chat["id"]) for c in chats}
     started = time.monotonic()
     with ThreadPoolExecutor(16) as pool:
@@ -148,6 +155,7 @@ def main() -> None:
         "BRIEFING_DB": str(db), "TELEGRAM_RATE_LIMIT": "0", "BRIEFING_LOG_LEVEL": "ERROR",
     })
     client = Client(emulator, TOKEN)
+    staff = Archive(db)  # the bot's archive, opened alongside it (WAL) to grant roles
     scenarios = {  # name -> (messages of a run, messages sent a second; None: all at once)
         "commands, burst": (lambda run: command_mix(rng, args.messages, ids), None),
         "commands, 50/s": (lambda run: command_mix(rng, args.messages, ids), 50.0),
@@ -158,10 +166,11 @@ def main() -> None:
         client.private("Warm-up").ask("/search harbour", timeout=60)  # the bot is up
         for name, (make, rate) in scenarios.items():
             for run in range(args.runs):
-                results.setdefault(name, []).append(run_once(client, make(run), rate=rate))
+                results.setdefault(name, []).append(run_once(client, make(run), rate=rate, staff=staff))
                 print(f"  {name} run {run + 1}: {results[name][-1]}", file=sys.stderr)
     finally:
         client.close()
+        staff.close()
         stop_bot(bot)
         emulator.stop()
 

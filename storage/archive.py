@@ -939,7 +939,7 @@ class Archive:
     @_locked
     def search(self, query: str, *, limit: int = 10, offset: int = 0) -> list[SearchHit]:
         """Full-text search (BM25 ranking); the query's words are matched literally."""
-        quoted = self.db.quote_fts(query)
+        quoted = self.db.quote_fts(query.replace("\x00", " "))  # FTS5 reads NUL as the end of the query
         if not quoted.strip('" '):
             return []
         sql = (

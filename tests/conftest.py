@@ -45,3 +45,13 @@ def seed_texts() -> dict[str, str]:
 @pytest.fixture
 def seeds_dir() -> Path:
     return SEEDS
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print the reliability suite's counts (inputs tried, crashes, data lost) when it ran."""
+    from tests.faults import summary
+
+    line = summary()
+    if line:
+        terminalreporter.write_sep("-", "reliability")
+        terminalreporter.write_line(line)

@@ -43,3 +43,17 @@ def test_settings_defaults_match_the_documented_ones(tmp_path):
     env.write_text("BRIEFING_DB=from-file.db\nBRIEFING_SUMMARY_SENTENCES=5\n", encoding="utf-8")
     loaded = Settings.load(env_file=env, environ={"BRIEFING_DB": "from-env.db"})
     assert loaded.briefing_db == "from-env.db" and loaded.briefing_summary_sentences == 5
+
+
+def test_every_bot_command_is_in_the_readme_table_and_has_help():
+    from bot.telegram.app import build_application
+    from bot.telegram.handlers import registered_commands
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Bot commands", 1)[1].split("\n## ", 1)[0]
+    application = build_application(Settings(telegram_bot_token="1:DOCS"))
+    commands = registered_commands(application)
+    assert {"who", "timeline", "subscribe", "feed"} <= {c.name for c in commands}
+    for command in commands:
+        assert command.description and command.description != command.name, f"/{command.name} has no docstring"
+        assert re.search(rf"^\| `/{command.name}\b", table, re.MULTILINE), f"README's table lacks /{command.name}"

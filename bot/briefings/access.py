@@ -64,7 +64,8 @@ class Access:
         if role is None:
             raise AccessDenied("Sorry, this is a private newsroom bot. Ask an admin to give you access.")
         what = {"editor": "store articles", "admin": "use admin commands", "owner": "do that"}[needed]
-        raise AccessDenied(f"Sorry, you need the {needed} role to {what}; you are a {role}.")
+        article = "an" if role[0] in "aeiou" else "a"
+        raise AccessDenied(f"Sorry, you need the {needed} role to {what}; you are {article} {role}.")
 
     # -- admin actions (each audited) ----------------------------------------------------
     def grant(self, actor: int, user_id: int, role: str, *, name: str | None = None) -> str:

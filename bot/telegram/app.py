@@ -21,14 +21,14 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter, CallbackQueryHandler,
-    CommandHandler, Defaults, MessageHandler, filters,
+    CommandHandler, Defaults, MessageHandler, TypeHandler, filters,
 )
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from ..briefings import Briefings
 from ..config import Settings
-from . import handlers
+from . import admin, handlers, jobs
 from .context import CONTEXT_TYPES, BriefingApplication
 
 logger = logging.getLogger(__name__)
@@ -139,6 +139,10 @@ def build_application(
     """
     if not settings.telegram_bot_token:
         raise BotConfigError(NO_TOKEN)
+    try:
+        admin.check_settings(settings)
+    except ValueError as error:
+        raise BotConfigError(str(error)) from error
     base_url, file_url = api_urls(settings.telegram_api_base_url)
     pacer = AIORateLimiter() if settings.telegram_rate_limit else None
     application = (
@@ -165,19 +169,27 @@ def build_application(
 
 def add_handlers(application: Application) -> None:
     """Commands first, then what arrives as content, then the catch-alls and the error handler."""
-    for name, callback in handlers.COMMANDS.items():
-        application.add_handler(CommandHandler(name, callback))
+    application.add_handler(TypeHandler(Update, admin.gate), group=admin.GATE_GROUP)  # access control
+    in_channels = filters.UpdateType.MESSAGES | filters.UpdateType.CHANNEL_POST
+    for name, callback in {**handlers.COMMANDS, **admin.COMMANDS}.items():
+        application.add_handler(CommandHandler(
+            name, callback, filters=in_channels if name in handlers.CHANNEL_COMMANDS else None))
     message = filters.UpdateType.MESSAGE
     application.add_handlers([
+        MessageHandler(filters.StatusUpdate.MIGRATE, handlers.on_migrate),
+        MessageHandler(message & filters.Document.ALL & filters.CaptionRegex(handlers.FEED_IMPORT_CAPTION),
+                       handlers.on_feed_import),
         MessageHandler(filters.UpdateType.CHANNEL_POST, handlers.on_channel_post),
         MessageHandler(message & filters.Document.ALL, handlers.on_document),
         MessageHandler(message & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND, handlers.on_message),
         MessageHandler(message & filters.COMMAND, handlers.unknown_command),
         MessageHandler(message & filters.ChatType.PRIVATE, handlers.on_other),
         CallbackQueryHandler(handlers.more, pattern=handlers.MORE_PATTERN),
+        CallbackQueryHandler(admin.confirm_delete, pattern=admin.DELETE_PATTERN),
         CallbackQueryHandler(handlers.stale_button),
     ])
     application.add_error_handler(handlers.on_error)
+    application.add_error_handler(admin.keep_error)  # for /stats; ends the update
 
 
 WARM_UP_TEXT = (
@@ -199,10 +211,12 @@ async def _post_init(application: Application) -> None:
     if data.briefings is None:
         data.briefings = await asyncio.to_thread(Briefings.from_settings, data.settings)
         data.owns_briefings = True
+    data.access = await asyncio.to_thread(admin.build_access, data.briefings.archive, data.settings)
     try:
         await asyncio.to_thread(_warm_up, data.briefings)
     except Exception:  # the first message will load them instead
         logger.warning("could not load the NLP models at start-up", exc_info=True)
+    await jobs.start(application)  # digests re-armed, feed polling, one catch-up run
     commands = [BotCommand(c.name, c.description[:256]) for c in handlers.registered_commands(application)]
     try:
         await application.bot.set_my_commands(commands, rate_limit_args={"retries": 0})

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from ..briefings import Briefings
+from ..briefings.access import Access
 from ..config import Settings
 
 REMEMBERED_LISTS = 32  # per chat: queries behind "more" buttons
@@ -21,6 +25,11 @@ class BotData:
     settings: Settings = field(default_factory=Settings)
     briefings: Briefings | None = None
     owns_briefings: bool = False
+    access: Access | None = None  # roles and modes over the archive (built in post_init)
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))  # UTC now; tests move it
+    delivery_lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one digest run at a time
+    pending_digests: set[int] = field(default_factory=set)  # chats whose digest job fired, not yet run
+    feeds_lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one feed poll at a time
 
 
 @dataclass
@@ -43,7 +52,7 @@ class ChatData:
 
 
 class BriefingContext(CallbackContext[ExtBot, dict, ChatData, BotData]):
-    """``context.briefings`` and ``context.settings`` for handlers."""
+    """``context.briefings``, ``context.settings`` and ``context.access`` for handlers."""
 
     @property
     def settings(self) -> Settings:
@@ -55,6 +64,13 @@ class BriefingContext(CallbackContext[ExtBot, dict, ChatData, BotData]):
         if briefings is None:
             raise RuntimeError("the archive is not open (post_init has not run)")
         return briefings
+
+    @property
+    def access(self) -> Access:
+        access = self.bot_data.access
+        if access is None:
+            raise RuntimeError("access control is not set up (post_init has not run)")
+        return access
 
 
 CONTEXT_TYPES = ContextTypes(context=BriefingContext, bot_data=BotData, chat_data=ChatData)

@@ -8,6 +8,7 @@ logged traceback and an apology.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from telegram import (
-    InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, MessageOriginChannel,
+    InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, MessageEntity, MessageOriginChannel,
     MessageOriginChat, MessageOriginHiddenUser, MessageOriginUser, ReplyParameters, Update,
 )
 from telegram.constants import ChatType
@@ -25,9 +26,12 @@ from telegram.ext import Application, CommandHandler
 from storage import ArticleNotFound
 
 from ..briefings import BriefingError, InvalidArgument
+from ..briefings.errors import EntityNotFound
+from ..briefings.feeds import add_feed, export_opml, parse_opml
 from ..briefings.fetch import check_upload, ingest_upload, ingest_url
+from ..briefings.loaders import check_size
 from ..briefings.models import IngestResult
-from . import render
+from . import jobs, render
 from .context import BriefingContext
 
 logger = logging.getLogger(__name__)
@@ -37,7 +41,7 @@ MAX_PAGE = 50
 MAX_LINKS = 3  # links fetched from one message
 MAX_ARTICLE_MESSAGES = 5  # /article sends at most this many messages of text
 TELEGRAM_FILE_LIMIT = 20_000_000  # getFile cannot download larger files from Telegram's cloud
-MORE_PATTERN = r"^(latest|search|digest):(\d{1,6}):(\w{0,12})$"
+MORE_PATTERN = r"^(latest|search|digest|timeline|who):(\d{1,6}):(\w{0,12})$"
 URL_RE = re.compile(r"\bhttps?://[^\s<>\"'«»“”]+", re.IGNORECASE)
 
 Callback = Callable[[Update, BriefingContext], Awaitable[None]]
@@ -157,8 +161,268 @@ async def search(update: Update, context: BriefingContext) -> None:
 async def digest(update: Update, context: BriefingContext) -> None:
     """Brief the latest articles now, optionally since a date (yesterday, 2025-05-27)."""
     since = " ".join(context.args or ()).strip()
-    text, markup = await page(context, "digest", 0, context.chat_data.remember(since))
+    watches = await asyncio.to_thread(context.briefings.archive.watches, update.effective_chat.id)
+    key = context.chat_data.remember(json.dumps({"since": since, "watch": watches}))
+    text, markup = await page(context, "digest", 0, key)
     await answer(update, context, text, markup=markup)
+
+
+# -- entities and timelines -----------------------------------------------------------------
+TIMELINE_PAGE = 8  # events per page
+MAX_ENTITIES = 50
+MAX_SUGGESTIONS = 5
+UPLOAD_RETRIES = 1  # a refused upload is retried once, then the text fallback is sent
+
+
+def _suggestions(context: BriefingContext, names: list[str]) -> InlineKeyboardMarkup | None:
+    """One button per "did you mean" name; pressing it runs /who on it."""
+    buttons = [[InlineKeyboardButton(name[:60], callback_data=f"who:0:{context.chat_data.remember(name)}")]
+               for name in names[:MAX_SUGGESTIONS]]
+    return InlineKeyboardMarkup(buttons) if buttons else None
+
+
+@usage("NAME")
+async def who(update: Update, context: BriefingContext) -> None:
+    """Show what the archive says about a person, organisation or place."""
+    name = " ".join(context.args or ()).strip()
+    if not name:
+        raise InvalidArgument("usage: /who NAME, e.g. /who France or /who Ilham Aliyev")
+    try:
+        dossier = await asyncio.to_thread(context.briefings.who, name)
+    except EntityNotFound as error:
+        await answer(update, context, render.error_reply(str(error)),
+                     markup=_suggestions(context, error.suggestions))
+        return
+    await answer(update, context, render.dossier_reply(dossier))
+
+
+@usage("[N]")
+async def entities(update: Update, context: BriefingContext) -> None:
+    """List the most mentioned people, organisations and places (default 20)."""
+    if len(context.args or ()) > 1:
+        raise InvalidArgument(f"usage: /entities [N], N from 1 to {MAX_PAGE}")
+    limit = _number(context.args[0], "/entities [N]") if context.args else 20
+    rows = await asyncio.to_thread(context.briefings.entities, limit=limit)
+    await answer(update, context, render.entities_reply(rows))
+
+
+@usage("[chart] [ENTITY] [FROM..TO]")
+async def timeline(update: Update, context: BriefingContext) -> None:
+    """Show dated events, oldest first; "chart" draws them as a picture."""
+    args = list(context.args or ())
+    if args and args[0].lower() == "chart":
+        await _timeline_chart(update, context, args[1:])
+        return
+    text, markup = await page(context, "timeline", 0, context.chat_data.remember(" ".join(args)))
+    await answer(update, context, text, markup=markup)
+
+
+async def _timeline_chart(update: Update, context: BriefingContext, args: list[str]) -> None:
+    found, png = await asyncio.to_thread(context.briefings.timeline_chart, args)
+    message = update.effective_message
+    quote = message if message is not None and message.chat.type != ChatType.PRIVATE else None
+    error = await upload(context.bot, update.effective_chat.id, png, "timeline.png", render.chart_caption(found),
+                         photo=True, reply_to=quote)
+    if error is None:
+        return
+    text, markup = await page(context, "timeline", 0, context.chat_data.remember(" ".join(args)))
+    await answer(update, context, f"{render.chart_failed(error)}\n\n{text}", markup=markup)
+
+
+async def upload(
+    bot, chat_id: int, data: bytes, filename: str, caption: str, *, photo: bool = False,
+    reply_to: Message | None = None,
+) -> str | None:
+    """Send ``data`` as a photo or a document; None when sent, else why Telegram refused it."""
+    options = {
+        "caption": caption,
+        "reply_parameters": (ReplyParameters(reply_to.message_id, allow_sending_without_reply=True)
+                             if reply_to is not None else None),
+        "rate_limit_args": {"retries": UPLOAD_RETRIES},
+    }
+    try:
+        if photo:
+            await bot.send_photo(chat_id, InputFile(data, filename=filename), **options)
+        else:
+            await bot.send_document(chat_id, InputFile(data, filename=filename), **options)
+    except TelegramError as error:
+        logger.warning("could not send %s to chat %s: %s", filename, chat_id, error)
+        return error.message
+    return None
+
+
+# -- subscriptions --------------------------------------------------------------------------
+@usage("[HH:MM] [Area/City]")
+async def subscribe(update: Update, context: BriefingContext) -> None:
+    """Get a daily digest in this chat at HH:MM local time."""
+    chat = update.effective_chat
+    settings = context.settings
+    view = await asyncio.to_thread(
+        context.briefings.subscribe, chat.id, list(context.args or ()), chat_type=chat.type,
+        title=chat.effective_name, default_timezone=settings.briefing_timezone,
+        default_time=settings.briefing_digest_time, now=context.bot_data.clock(),
+    )
+    jobs.arm(context.application, chat.id, view.time, view.timezone)
+    await answer(update, context, render.subscribed_reply(view))
+
+
+async def unsubscribe(update: Update, context: BriefingContext) -> None:
+    """Stop this chat's daily digest."""
+    chat_id = update.effective_chat.id
+    removed = await asyncio.to_thread(context.briefings.unsubscribe, chat_id)
+    jobs.disarm(context.application, chat_id)
+    await answer(update, context, render.unsubscribed_reply(removed))
+
+
+@usage("[empty on|off]")
+async def settings_command(update: Update, context: BriefingContext) -> None:
+    """Show this chat's digest settings; "empty on" sends a note on days with no news."""
+    chat_id = update.effective_chat.id
+    args = [a.lower() for a in context.args or ()]
+    if args:
+        if len(args) != 2 or args[0] != "empty" or args[1] not in ("on", "off"):
+            raise InvalidArgument("usage: /settings, or /settings empty on|off")
+        await asyncio.to_thread(context.briefings.set_send_empty, chat_id, args[1] == "on")
+    view = await asyncio.to_thread(context.briefings.subscription_view, chat_id, now=context.bot_data.clock())
+    settings = context.settings
+    await answer(update, context, render.settings_reply(
+        view, default_time=settings.briefing_digest_time, default_timezone=settings.briefing_timezone))
+
+
+def _watch(briefings, chat_id: int, name: str) -> tuple[str, bool]:
+    """Watch the archive's canonical name for ``name`` ("Aliyev" -> "Ilham Aliyev") if it knows one."""
+    try:
+        canonical, known = briefings.resolve_entity(name)[0], True
+    except EntityNotFound:
+        canonical, known = name, False
+    return briefings.watch(chat_id, canonical), known
+
+
+def _unwatch(briefings, chat_id: int, name: str) -> tuple[str, bool]:
+    if briefings.unwatch(chat_id, name):
+        return name, True
+    try:
+        canonical = briefings.resolve_entity(name)[0]
+    except EntityNotFound:
+        return name, False
+    return canonical, briefings.unwatch(chat_id, canonical)
+
+
+@usage("NAME")
+async def watch(update: Update, context: BriefingContext) -> None:
+    """Put stories about NAME first in this chat's digests."""
+    name = " ".join(context.args or ()).strip()
+    if not name:
+        raise InvalidArgument("usage: /watch NAME, e.g. /watch Ilham Aliyev")
+    watched, known = await asyncio.to_thread(_watch, context.briefings, update.effective_chat.id, name)
+    await answer(update, context, render.watch_reply(watched, known=known))
+
+
+@usage("NAME")
+async def unwatch(update: Update, context: BriefingContext) -> None:
+    """Stop putting NAME's stories first."""
+    name = " ".join(context.args or ()).strip()
+    if not name:
+        raise InvalidArgument("usage: /unwatch NAME; /settings lists what this chat watches")
+    name, removed = await asyncio.to_thread(_unwatch, context.briefings, update.effective_chat.id, name)
+    await answer(update, context, render.unwatch_reply(name, removed))
+
+
+# -- feeds ----------------------------------------------------------------------------------
+FEED_USAGE = ("usage: /feed add URL · /feed list · /feed remove ID · /feed export · /feed import "
+              "(as the caption of an OPML file, or in reply to one)")
+OPML_LIMIT = 1_000_000
+FEED_IMPORT_CAPTION = r"^/feed(@\w+)?\s+import\b"  # an OPML file sent with this caption
+
+
+@usage("add URL | list | remove ID | export | import")
+async def feed(update: Update, context: BriefingContext) -> None:
+    """Follow RSS/Atom feeds: new entries are stored like links."""
+    args = list(context.args or ())
+    action = args[0].lower() if args else ""
+    briefings = context.briefings
+    if action == "add" and len(args) == 2:
+        user = update.effective_user
+        row, created = await asyncio.to_thread(add_feed, briefings, args[1], added_by=user.id if user else None)
+        result = (await jobs.poll_feeds(context.application, [row]))[0] if created else None
+        if result is not None:
+            row = await asyncio.to_thread(briefings.archive.feed, row.id) or row
+        await answer(update, context, render.feed_added(row, created, result))
+    elif action == "list" and len(args) == 1:
+        await answer(update, context, render.feed_list(await asyncio.to_thread(briefings.archive.feeds)))
+    elif action == "remove" and len(args) == 2:
+        if not args[1].lstrip("#").isdigit() or len(args[1]) > 12:
+            raise InvalidArgument("usage: /feed remove ID (a number from /feed list)")
+        feed_id = int(args[1].lstrip("#"))
+        if not await asyncio.to_thread(briefings.archive.remove_feed, feed_id):
+            raise InvalidArgument(f"no feed #{feed_id}; /feed list shows them")
+        await answer(update, context, render.feed_removed(feed_id))
+    elif action == "export" and len(args) == 1:
+        await _export_feeds(update, context)
+    elif action == "import" and len(args) == 1:
+        replied = update.effective_message.reply_to_message
+        if replied is None or replied.document is None:
+            raise InvalidArgument("send the OPML file with the caption /feed import, or reply /feed import to it")
+        await _import_feeds(update, context, replied)
+    else:
+        raise InvalidArgument(FEED_USAGE)
+
+
+async def on_feed_import(update: Update, context: BriefingContext) -> None:
+    """Add the feeds of an OPML file sent with the caption /feed import."""
+    await _import_feeds(update, context, update.effective_message)
+
+
+async def _export_feeds(update: Update, context: BriefingContext) -> None:
+    rows = await asyncio.to_thread(context.briefings.archive.feeds)
+    if not rows:
+        await answer(update, context, render.feed_list(rows))
+        return
+    opml = export_opml(rows)
+    error = await upload(context.bot, update.effective_chat.id, opml.encode("utf-8"), "feeds.opml",
+                         render.feeds_caption(len(rows)))
+    if error is not None:
+        await answer(update, context, render.opml_fallback(opml, error))
+
+
+async def _import_feeds(update: Update, context: BriefingContext, message: Message) -> None:
+    document = message.document
+    check_size(document.file_size or 0, OPML_LIMIT, document.file_name or "the OPML file")
+    data = bytes(await (await document.get_file()).download_as_bytearray())
+    user = update.effective_user
+    added, known, refused = await asyncio.to_thread(_add_feeds, context.briefings, data, user.id if user else None)
+    if added:
+        jobs.poll_soon(context.application)
+    await answer(update, context, render.feeds_imported(added, known, refused))
+
+
+def _add_feeds(briefings, data: bytes, added_by: int | None) -> tuple[int, int, list[str]]:
+    added = known = 0
+    refused: list[str] = []
+    for url in parse_opml(data):
+        try:
+            created = add_feed(briefings, url, added_by=added_by)[1]
+        except BriefingError as error:
+            refused.append(f"{url[:100]}: {error}")
+            continue
+        added += created
+        known += not created
+    return added, known, refused
+
+
+# -- chats that move ------------------------------------------------------------------------
+async def on_migrate(update: Update, context: BriefingContext) -> None:
+    """Keep a group's digest, watches and lists when it becomes a supergroup (a new chat id)."""
+    message = update.effective_message
+    if message.migrate_to_chat_id:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    else:
+        old, new = message.migrate_from_chat_id, message.chat.id
+    await asyncio.to_thread(context.briefings.archive.migrate_chat, old, new)
+    if old in context.application.chat_data:
+        context.application.migrate_chat_data(old_chat_id=old, new_chat_id=new)
+    await jobs.rearm(context.application, old, new)
+    logger.info("chat %s moved to %s; its subscription and watches followed", old, new)
 
 
 COMMANDS: dict[str, Callback] = {
@@ -169,7 +433,18 @@ COMMANDS: dict[str, Callback] = {
     "summary": summary,
     "article": article,
     "digest": digest,
+    "who": who,
+    "entities": entities,
+    "timeline": timeline,
+    "subscribe": subscribe,
+    "unsubscribe": unsubscribe,
+    "settings": settings_command,
+    "watch": watch,
+    "unwatch": unwatch,
+    "feed": feed,
 }
+#: Commands a channel's admins may post in the channel (for the channel's own digest).
+CHANNEL_COMMANDS = frozenset({"subscribe", "unsubscribe", "settings"})
 
 
 def registered_commands(application: Application) -> list[render.CommandHelp]:
@@ -216,14 +491,28 @@ async def _search_page(context: BriefingContext, offset: int, key: str) -> Page:
 
 
 async def _digest_page(context: BriefingContext, offset: int, key: str) -> Page:
-    since = _recall(context, key) or None
-    result = await asyncio.to_thread(context.briefings.digest, since=since, limit=offset + PAGE_SIZE + 1)
+    query = json.loads(_recall(context, key))
+    result = await asyncio.to_thread(context.briefings.digest, since=query["since"] or None,
+                                     limit=offset + PAGE_SIZE + 1, watch=query["watch"])
     text = render.digest_reply(result, offset=offset, page=PAGE_SIZE)
     return Page(text, offset + PAGE_SIZE if len(result.items) > offset + PAGE_SIZE else None)
 
 
+async def _timeline_page(context: BriefingContext, offset: int, key: str) -> Page:
+    found = await asyncio.to_thread(context.briefings.timeline, _recall(context, key))
+    text = render.timeline_reply(found, offset=offset, page=TIMELINE_PAGE)
+    return Page(text, offset + TIMELINE_PAGE if len(found.events) > offset + TIMELINE_PAGE else None)
+
+
+async def _who_page(context: BriefingContext, offset: int, key: str) -> Page:
+    """A "did you mean" button: the dossier of the name it carries."""
+    dossier = await asyncio.to_thread(context.briefings.who, _recall(context, key))
+    return Page(render.dossier_reply(dossier), None)
+
+
 PAGERS: dict[str, Callable[[BriefingContext, int, str], Awaitable[Page]]] = {
-    "latest": _latest_page, "search": _search_page, "digest": _digest_page,
+    "latest": _latest_page, "search": _search_page, "digest": _digest_page, "timeline": _timeline_page,
+    "who": _who_page,
 }
 
 

@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.telegram.app import build_application
 
 TOKEN = "123456:TEST-TOKEN"
+OWNER_ID = 4242  # BRIEFING_ADMIN_IDS of the session bot
 ROOT = Path(__file__).resolve().parents[2]
 
 ARTICLE_TITLE = "Harbour bridge reopens after two years of repairs"
@@ -102,16 +103,44 @@ def bot_settings(emulator, db: Path, **extra: str) -> Settings:
 @pytest.fixture(scope="session")
 def bot(emulator, tmp_path_factory):
     """The real application, polling the emulator every 10 ms, with an archive in a temp dir."""
-    settings = bot_settings(emulator, tmp_path_factory.mktemp("bot") / "briefing.db")
+    settings = bot_settings(emulator, tmp_path_factory.mktemp("bot") / "briefing.db",
+                            BRIEFING_ADMIN_IDS=str(OWNER_ID))
     application = build_application(settings, request_class=EmulatorRequest)
     runner = BotThread(application, settings).start()
     yield runner
     runner.stop()
 
 
+class Newsroom(Client):
+    """A client whose new users are the newsroom's editors and whose channels are allowed, as an
+    owner would set them up (/admin grant, /allow); ``role=None`` / ``allowed=False`` for strangers."""
+
+    def __init__(self, emulator, token: str, archive) -> None:
+        super().__init__(emulator, token)
+        self.archive = archive
+
+    def private(self, first_name: str = "Alice", *, role: str | None = "editor"):
+        talk = super().private(first_name)
+        if role:
+            self.archive.set_role(talk.user["id"], role, name=first_name)
+        return talk
+
+    def group(self, title: str = "Newsroom", first_name: str = "Bob", *, role: str | None = "editor"):
+        talk = super().group(title, first_name)
+        if role:
+            self.archive.set_role(talk.user["id"], role, name=first_name)
+        return talk
+
+    def channel(self, title: str, username: str | None = None, *, allowed: bool = True):
+        talk = super().channel(title, username)
+        if allowed:
+            self.archive.allow_chat(talk.chat["id"])
+        return talk
+
+
 @pytest.fixture(scope="session")
 def client(emulator, bot):
-    talk = Client(emulator, TOKEN)
+    talk = Newsroom(emulator, TOKEN, bot.application.bot_data.briefings.archive)
     yield talk
     talk.close()
 

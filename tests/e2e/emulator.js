@@ -5,8 +5,9 @@
 // Added routes (client side, JSON bodies):
 //   POST /sendChannelPost {botToken, ...message}     a `channel_post` update for the bot
 //   POST /uploadFile      {name, base64}             -> {ok, result: {file_id, file_size}}
-//   POST /failNext        {method, chatId?, status, body, times?}
-//                         the bot's next call(s) of `method` (for that chat) get this answer
+//   POST /failNext        {method, chatId?, status, body, times?, delayMs?}
+//                         the bot's next call(s) of `method` (for that chat) get this answer,
+//                         after delayMs (longer than the bot's read timeout: a timeout)
 // Added Bot API methods: getFile, and file downloads under /file/bot<token>/<file_path>.
 'use strict';
 
@@ -97,6 +98,7 @@ async function extra(req, res) {
       if (fault.chatId === undefined || String(fault.chatId) === String(body.chat_id)) {
         fault.times -= 1;
         if (fault.times <= 0) faults.splice(index, 1);
+        if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
         return reply(res, fault.status, fault.body);
       }
       // not for this chat: replay the request into the emulator with the body already parsed

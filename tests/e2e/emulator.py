@@ -269,10 +269,13 @@ class Client:
         return Conversation(self, None, chat)
 
     def fail_next(
-        self, method: str, status: int, body: dict, *, chat: dict | None = None, times: int = 1
+        self, method: str, status: int, body: dict, *, chat: dict | None = None, times: int = 1,
+        delay: float = 0.0,
     ) -> None:
-        """The bot's next ``times`` calls of ``method`` (to ``chat``) get this error answer."""
+        """The bot's next ``times`` calls of ``method`` (to ``chat``) get this error answer, ``delay`` s late."""
         fault = {"method": method, "status": status, "body": body, "times": times}
+        if delay:
+            fault["delayMs"] = int(delay * 1000)
         if chat is not None:
             fault["chatId"] = chat["id"]
         self.post("/failNext", fault)

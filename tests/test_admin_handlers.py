@@ -361,3 +361,14 @@ def test_commands_posted_in_channels_are_the_channels_own_requests(bot):
     assert bot.archive.subscription(-1002) is not None
     post("/stats")  # nobody to check for an admin role: ignored, never answered in the channel
     assert [c for c in bot.api.take() if "Archive" in c.text] == []
+
+
+def test_a_button_carrying_another_lists_key_is_answered_not_crashed(bot):
+    """Found by fuzzing: list keys are per kind, so a digest button cannot read a search query."""
+    reader = bot.user(READER)
+    bot.say(reader, "/search harbour")
+    bot.api.take()
+    for data in ("digest:0:1", "timeline:0:1", "who:0:1"):
+        replies = texts(bot.press(reader, data))
+        assert any("expired" in text for text in replies), (data, replies)
+    assert bot.archive.recent_errors() == []

@@ -65,6 +65,8 @@ def test_parse_subscribe_args():
     for bad in (["25:00"], ["Mars/Olympus"], ["1", "2", "3"], ["<b>x</b>"]):
         with pytest.raises(InvalidArgument):
             parse_subscribe_args(bad, "08:00", "UTC")
+    with pytest.raises(InvalidArgument, match="not a time of day"):
+        parse_subscribe_args(["25:00"], "08:00", "UTC")
 
 
 def test_dst_change_days_keep_local_time():

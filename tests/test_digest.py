@@ -58,3 +58,10 @@ def test_digest_carries_merged_timeline_events(seeded):
     assert "2025-05-27" in [e.date for e in events]
     war = [e for e in events if e.date == "2020-09" and "Karabakh" in e.line]
     assert len(war) == 1 and len(war[0].sources) == 2
+
+
+def test_watch_by_alias_puts_the_story_first(briefings):
+    briefings.ingest_text(BUDGET + " The mayor spoke for an hour about the tramway extension.")
+    pardon = briefings.ingest_text(PARDON_B)
+    digest = briefings.digest(watch=["Aliyev"])  # a surname: linked to Ilham Aliyev
+    assert digest.items[0].id == pardon.article_id and digest.items[0].watched == ["Ilham Aliyev"]

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from .errors import InvalidArgument
 
 _HHMM = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
+_LOOKS_LIKE_TIME = re.compile(r"^\d{1,2}[:.h]\d{1,2}$")
 
 
 def parse_time(value: str) -> str:
@@ -41,7 +42,7 @@ def parse_subscribe_args(args: list[str], default_time: str, default_timezone: s
         raise InvalidArgument("usage: /subscribe [HH:MM] [Area/City], e.g. /subscribe 07:30 Europe/Paris")
     when, zone = default_time, default_timezone
     for arg in args:
-        if _HHMM.match(arg.strip()):
+        if _LOOKS_LIKE_TIME.match(arg.strip()):
             when = parse_time(arg)
         else:
             zone = parse_timezone(arg)

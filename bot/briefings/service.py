@@ -564,7 +564,14 @@ class Briefings:
         return {row[0]: row[2] for row in self.archive.top_entities(article_ids=ids, names=names, limit=len(names))}
 
     def _watch_names(self, watch: Sequence[str]) -> list[str]:
-        return list(watch)
+        """Every archive name a watch list means ("Aliyev" -> all names linked to Ilham Aliyev)."""
+        names: set[str] = set()
+        for name in watch:
+            try:
+                names.update(self.resolve_entity(name)[2])
+            except BriefingError:  # not in the archive (yet): match the name as written
+                names.add(name)
+        return sorted(names)
 
     def _digest_events(self, article_ids: list[int]) -> list[TimelineEvent]:
         """The dated events told by the digest's articles, merged and chronological."""

@@ -36,19 +36,21 @@ class BotData:
 class ChatData:
     """Per chat: the arguments behind recent "more" buttons (a button holds only a short key)."""
 
-    lists: OrderedDict[str, str] = field(default_factory=OrderedDict)
+    lists: OrderedDict[str, tuple[str, str]] = field(default_factory=OrderedDict)
     _keys: itertools.count = field(default_factory=lambda: itertools.count(1))
 
-    def remember(self, value: str) -> str:
-        """Keep ``value`` (a search query...) and return the key a button can carry."""
+    def remember(self, kind: str, value: str) -> str:
+        """Keep ``value`` (a search query...) for buttons of ``kind``; return the key they carry."""
         key = str(next(self._keys))
-        self.lists[key] = value
+        self.lists[key] = (kind, value)
         while len(self.lists) > REMEMBERED_LISTS:
             self.lists.popitem(last=False)
         return key
 
-    def recall(self, key: str) -> str | None:
-        return self.lists.get(key)
+    def recall(self, kind: str, key: str) -> str | None:
+        """The value kept under ``key`` for ``kind``; None if expired or kept for another kind."""
+        entry = self.lists.get(key)
+        return entry[1] if entry is not None and entry[0] == kind else None
 
 
 class BriefingContext(CallbackContext[ExtBot, dict, ChatData, BotData]):

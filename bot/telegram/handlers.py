@@ -153,7 +153,7 @@ async def search(update: Update, context: BriefingContext) -> None:
     query = " ".join(context.args or ()).strip()
     if not query:
         raise InvalidArgument("usage: /search QUERY, e.g. /search France")
-    text, markup = await page(context, "search", 0, context.chat_data.remember(query))
+    text, markup = await page(context, "search", 0, context.chat_data.remember("search", query))
     await answer(update, context, text, markup=markup)
 
 
@@ -162,7 +162,7 @@ async def digest(update: Update, context: BriefingContext) -> None:
     """Brief the latest articles now, optionally since a date (yesterday, 2025-05-27)."""
     since = " ".join(context.args or ()).strip()
     watches = await asyncio.to_thread(context.briefings.archive.watches, update.effective_chat.id)
-    key = context.chat_data.remember(json.dumps({"since": since, "watch": watches}))
+    key = context.chat_data.remember("digest", json.dumps({"since": since, "watch": watches}))
     text, markup = await page(context, "digest", 0, key)
     await answer(update, context, text, markup=markup)
 
@@ -176,7 +176,7 @@ UPLOAD_RETRIES = 1  # a refused upload is retried once, then the text fallback i
 
 def _suggestions(context: BriefingContext, names: list[str]) -> InlineKeyboardMarkup | None:
     """One button per "did you mean" name; pressing it runs /who on it."""
-    buttons = [[InlineKeyboardButton(name[:60], callback_data=f"who:0:{context.chat_data.remember(name)}")]
+    buttons = [[InlineKeyboardButton(name[:60], callback_data=f"who:0:{context.chat_data.remember('who', name)}")]
                for name in names[:MAX_SUGGESTIONS]]
     return InlineKeyboardMarkup(buttons) if buttons else None
 
@@ -213,7 +213,7 @@ async def timeline(update: Update, context: BriefingContext) -> None:
     if args and args[0].lower() == "chart":
         await _timeline_chart(update, context, args[1:])
         return
-    text, markup = await page(context, "timeline", 0, context.chat_data.remember(" ".join(args)))
+    text, markup = await page(context, "timeline", 0, context.chat_data.remember("timeline", " ".join(args)))
     await answer(update, context, text, markup=markup)
 
 
@@ -225,7 +225,7 @@ async def _timeline_chart(update: Update, context: BriefingContext, args: list[s
                          photo=True, reply_to=quote)
     if error is None:
         return
-    text, markup = await page(context, "timeline", 0, context.chat_data.remember(" ".join(args)))
+    text, markup = await page(context, "timeline", 0, context.chat_data.remember("timeline", " ".join(args)))
     await answer(update, context, f"{render.chart_failed(error)}\n\n{text}", markup=markup)
 
 
@@ -484,14 +484,14 @@ async def _latest_page(context: BriefingContext, offset: int, key: str) -> Page:
 
 
 async def _search_page(context: BriefingContext, offset: int, key: str) -> Page:
-    query = _recall(context, key)
+    query = _recall(context, "search", key)
     hits = await asyncio.to_thread(context.briefings.search, query, limit=PAGE_SIZE + 1, offset=offset)
     text = render.search_reply(hits[:PAGE_SIZE], query, offset=offset)
     return Page(text, offset + PAGE_SIZE if len(hits) > PAGE_SIZE else None)
 
 
 async def _digest_page(context: BriefingContext, offset: int, key: str) -> Page:
-    query = json.loads(_recall(context, key))
+    query = json.loads(_recall(context, "digest", key))
     result = await asyncio.to_thread(context.briefings.digest, since=query["since"] or None,
                                      limit=offset + PAGE_SIZE + 1, watch=query["watch"])
     text = render.digest_reply(result, offset=offset, page=PAGE_SIZE)
@@ -499,14 +499,14 @@ async def _digest_page(context: BriefingContext, offset: int, key: str) -> Page:
 
 
 async def _timeline_page(context: BriefingContext, offset: int, key: str) -> Page:
-    found = await asyncio.to_thread(context.briefings.timeline, _recall(context, key))
+    found = await asyncio.to_thread(context.briefings.timeline, _recall(context, "timeline", key))
     text = render.timeline_reply(found, offset=offset, page=TIMELINE_PAGE)
     return Page(text, offset + TIMELINE_PAGE if len(found.events) > offset + TIMELINE_PAGE else None)
 
 
 async def _who_page(context: BriefingContext, offset: int, key: str) -> Page:
     """A "did you mean" button: the dossier of the name it carries."""
-    dossier = await asyncio.to_thread(context.briefings.who, _recall(context, key))
+    dossier = await asyncio.to_thread(context.briefings.who, _recall(context, "who", key))
     return Page(render.dossier_reply(dossier), None)
 
 
@@ -516,8 +516,8 @@ PAGERS: dict[str, Callable[[BriefingContext, int, str], Awaitable[Page]]] = {
 }
 
 
-def _recall(context: BriefingContext, key: str) -> str:
-    value = context.chat_data.recall(key)
+def _recall(context: BriefingContext, kind: str, key: str) -> str:
+    value = context.chat_data.recall(kind, key)
     if value is None:
         raise InvalidArgument("this list has expired; send the command again")
     return value
@@ -543,7 +543,10 @@ async def more(update: Update, context: BriefingContext) -> None:
     """Send the next page of a list when its "more" button is pressed."""
     query = update.callback_query
     await query.answer()
-    kind, offset, key = re.match(MORE_PATTERN, query.data or "").groups()
+    match = re.match(MORE_PATTERN, query.data or "")
+    if match is None:  # the pattern routes only matching data here; be safe all the same
+        raise InvalidArgument("this button is no longer valid; send the command again")
+    kind, offset, key = match.groups()
     text, markup = await page(context, kind, int(offset), key)
     if query.message is not None:
         try:  # the button has done its job; the next page carries its own

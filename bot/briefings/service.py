@@ -112,7 +112,8 @@ class Briefings:
 
     def warm_up(self) -> None:
         """Load the language model, gazetteers and stemmers now, not on the first message."""
-        analyze("Warm-up: President Emmanuel Macron met officials in Paris on 27 May 2025.", method=self.method)
+        analyze("The city council met in Lyon on Monday. Mayor Anne Martin said the budget would pass in May. "
+                "The final vote is due on 27 May 2025.", method=self.method, sentences=self.summary_sentences)
 
     # -- ingest --------------------------------------------------------------------------
     def ingest_text(

@@ -192,20 +192,6 @@ def add_handlers(application: Application) -> None:
     application.add_error_handler(admin.keep_error)  # for /stats; ends the update
 
 
-WARM_UP_TEXT = (
-    "The city council met in Lyon on Monday. Mayor Anne Martin said the budget would pass in May. "
-    "Reporters from Reuters asked about the new river bridge. The final vote is due on 27 May 2025."
-)
-
-
-def _warm_up(briefings: Briefings) -> None:
-    """Load the NLP models once, before the first update: threads that all load them at once, on a
-    burst of first messages, multiply the cost (measured: 20 instead of 80 articles/s)."""
-    from summarizer import analyze
-
-    analyze(WARM_UP_TEXT, method=briefings.method, sentences=briefings.summary_sentences)
-
-
 async def _post_init(application: Application) -> None:
     data = application.bot_data
     if data.briefings is None:
@@ -213,7 +199,9 @@ async def _post_init(application: Application) -> None:
         data.owns_briefings = True
     data.access = await asyncio.to_thread(admin.build_access, data.briefings.archive, data.settings)
     try:
-        await asyncio.to_thread(_warm_up, data.briefings)
+        # load the NLP models once, before the first update: worker threads that all load them on a
+        # burst of first messages multiply the cost (measured: 20 instead of 80 articles/s)
+        await asyncio.to_thread(data.briefings.warm_up)
     except Exception:  # the first message will load them instead
         logger.warning("could not load the NLP models at start-up", exc_info=True)
     await jobs.start(application)  # digests re-armed, feed polling, one catch-up run

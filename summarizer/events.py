@@ -329,11 +329,16 @@ def _entities_in(mentions: Sequence[Mention], pieces: list[tuple[int, int]], lin
     for mention in mentions:
         if getattr(mention, "form", "name") == "demonym":
             continue  # "French national": an adjective, not a participant
-        inside = any(start <= mention.start and mention.end <= end for start, end in pieces)
-        shown = re.search(rf"(?<!\w){re.escape(mention.text)}(?!\w)", line)
-        if inside and shown and mention.name not in names:
+        if mention.name in names or not any(start <= mention.start and mention.end <= end for start, end in pieces):
+            continue
+        if _whole_word(mention.text).search(line):
             names.append(mention.name)
     return tuple(names)
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole_word(text: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(text)}(?!\w)")
 
 
 # --------------------------------------------------------------------------------------------

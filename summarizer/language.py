@@ -56,7 +56,7 @@ def _identifier():
     return _IDENTIFIER
 
 
-def detect_language(text: str, *, sample_chars: int = 4000) -> LanguageGuess:
+def detect_language(text: str, *, sample_chars: int = 1500) -> LanguageGuess:
     """Guess the language of ``text``; ``und`` when too short or too uncertain."""
     sample = text[:sample_chars]
     if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:

@@ -388,10 +388,14 @@ class Archive:
 
     @_locked
     def version(self) -> tuple[int, ...]:
-        """Changes whenever articles or mentions are added or removed (for caches)."""
-        newest, articles = self.db.execute("SELECT COALESCE(MAX(id), 0), COUNT(*) FROM articles").fetchone()
-        mentions = self.db.execute("SELECT COALESCE(MAX(id), 0), COUNT(*) FROM mentions").fetchone()
-        return newest, articles, *mentions
+        """Changes whenever articles or mentions are added or removed (for caches).
+
+        Index look-ups only (MAX of the primary keys) plus a deletion counter: no table scans.
+        """
+        newest = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()[0]
+        mentions = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM mentions").fetchone()[0]
+        deletions = self.db.execute("SELECT value FROM bot_settings WHERE key = 'deletions'").fetchone()
+        return newest, mentions, int(deletions[0]) if deletions else 0
 
     @_locked
     def count_articles(self) -> int:
@@ -403,6 +407,10 @@ class Archive:
         self.get_article(article_id)
         with self.db.conn:
             self.db.conn.execute("DELETE FROM articles WHERE id = ?", [article_id])
+            self.db.conn.execute(
+                "INSERT INTO bot_settings (key, value) VALUES ('deletions', '1') "
+                "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            )
 
     @_locked
     def set_analysis_error(self, article_id: int, error: str | None) -> None:

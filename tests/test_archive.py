@@ -155,3 +155,12 @@ def test_upgrade_from_first_schema_keeps_data(db_path):
     assert archive.schema_version == len(migrations._migrations)
     assert archive.get_article(1).title == "Old"
     assert archive.search("old")[0].article.id == 1
+
+
+def test_version_changes_on_add_and_delete(archive):
+    before = archive.version()
+    added = archive.add_article(NewArticle("T", "Some text."))
+    after_add = archive.version()
+    archive.delete_article(added.id)
+    after_delete = archive.version()
+    assert len({before, after_add, after_delete}) == 3

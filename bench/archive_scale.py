@@ -43,16 +43,16 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from multiprocessing import get_context
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from storage import Archive  # noqa: E402
+import synthetic
 
-import synthetic  # noqa: E402
+from storage import Archive
 
 DEFAULT_DB = ROOT / "bench" / "out" / "archive_scale.db"
 GOAL_MS = 100.0
@@ -113,7 +113,7 @@ def load_params(db: Path, args) -> dict:
         return params
     params = {"seed": args.seed or 1, "names": args.names or 5000, "years": args.years or 6.0,
               "target": args.articles or 1_000_000,
-              "end": datetime.now(timezone.utc).replace(microsecond=0).isoformat()}
+              "end": datetime.now(UTC).replace(microsecond=0).isoformat()}
     meta.parent.mkdir(parents=True, exist_ok=True)
     meta.write_text(json.dumps(params, indent=2))
     return params
@@ -430,7 +430,7 @@ def main() -> None:
             child += ["--ops", args.ops]
         if args.seed:
             child += ["--seed", str(args.seed)]
-        done = subprocess.run(child, stdout=subprocess.PIPE, text=True)
+        done = subprocess.run(child, stdout=subprocess.PIPE, text=True, check=False)
         if done.returncode:
             sys.exit(done.returncode)
         q = json.loads(done.stdout.strip().splitlines()[-1])

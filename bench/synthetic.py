@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
@@ -139,7 +139,7 @@ class Corpus:
     def __init__(self, *, seed: int = 1, names: int = 5000, target: int = 1_000_000, end: datetime | None = None,
                  years: float = 6.0, vocabulary: int = 60_000) -> None:
         self.seed, self.target, self.years = seed, target, years
-        self.end = (end or datetime.now(timezone.utc)).replace(microsecond=0)
+        self.end = (end or datetime.now(UTC)).replace(microsecond=0)
         self.span = timedelta(days=365.25 * years)
         self.start = self.end - self.span
         rng = random.Random(seed)

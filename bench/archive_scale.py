@@ -11,7 +11,7 @@ articles, one transaction each, with the FTS5 triggers firing as they do on inge
 texts are made in a second process while the first one writes. It is resumable (it goes on
 from the largest article id; article ``i`` is the same whichever run writes it, the corpus
 parameters are kept in ``<db>.synthetic.json``) and bounded (``--minutes``: no batch is started
-after the budget; Ctrl-C rolls back the batch in progress and keeps the others).
+after the budget; Ctrl-C or SIGTERM rolls back the batch in progress and keeps the others).
 
 Queries run in a fresh process (so its peak RSS is its own) over ``Briefings(Archive(db))``
 exactly as the bot builds it: the default page cache, no ANALYZE, the OS page cache warm after
@@ -59,8 +59,16 @@ GOAL_MS = 100.0
 GOAL_RSS_MB = 300.0
 
 
-def rss_peak_mb(who: int = resource.RUSAGE_SELF) -> float:
-    return resource.getrusage(who).ru_maxrss / 1024  # KiB on Linux
+def rss_peak_mb() -> float:
+    """This process's own peak RSS (VmHWM). Not ru_maxrss: Linux carries a parent's peak into a
+    child across fork and exec, so a child's ru_maxrss can be its parent's."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def machine_line() -> str:
@@ -93,7 +101,9 @@ def _init_worker(params: dict) -> None:
 
 
 def _make_batch(first_id: int, size: int) -> synthetic.Batch:
-    return _corpus.batch(first_id, size)
+    batch = _corpus.batch(first_id, size)
+    batch.worker_rss_mb = rss_peak_mb()
+    return batch
 
 
 def corpus_from(params: dict) -> synthetic.Corpus:
@@ -119,7 +129,14 @@ def load_params(db: Path, args) -> dict:
     return params
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def generate(db: Path, args) -> dict:
+    # Ctrl-C, kill -INT (even when started in the background) and kill -TERM stop cleanly
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     params = load_params(db, args)
     archive = Archive(db)  # migrations create (or check) the schema
     conn = archive.db.conn
@@ -133,6 +150,7 @@ def generate(db: Path, args) -> dict:
     written = 0
     counts = {t: 0 for t in ("mentions", "events", "roles", "quotes")}
     write_s = 0.0
+    worker_rss = 0.0
     stopped = "target reached"
     next_id = start_id
     pending = []
@@ -151,6 +169,7 @@ def generate(db: Path, args) -> dict:
         submit()  # one batch made ahead while the previous one is written
         while pending:
             batch = pending.pop(0).result()
+            worker_rss = max(worker_rss, batch.worker_rss_mb)
             if time.monotonic() >= deadline:
                 stopped = f"time budget ({args.minutes:g} min) spent"
                 break
@@ -187,7 +206,7 @@ def generate(db: Path, args) -> dict:
         "articles_before": before, "generated": written, "articles": total, "target": target,
         "seconds": elapsed, "rate": written / elapsed if elapsed else 0.0, "writer_busy": write_s / elapsed if elapsed else 0,
         "checkpoint_s": checkpoint_s, "stopped": stopped, "rows": counts, "batch": args.batch,
-        "writer_rss_mb": rss_peak_mb(), "worker_rss_mb": rss_peak_mb(resource.RUSAGE_CHILDREN),
+        "writer_rss_mb": rss_peak_mb(), "worker_rss_mb": worker_rss,
         "params": params, "load_end": os.getloadavg()[0],
     }
 

@@ -126,6 +126,7 @@ class Batch:
     events: list[tuple]
     roles: list[tuple]
     quotes: list[tuple]
+    worker_rss_mb: float = 0.0  # peak RSS of the process that made it
 
 
 def zipf_weights(n: int, exponent: float) -> np.ndarray:

@@ -25,6 +25,7 @@ from summarizer import METHODS
 from . import __version__
 from .briefings import BriefingError, Briefings
 from .briefings.models import ArticleView, Digest, EntityCount, IngestResult, to_dict
+from .briefings.timeline import omitted_note
 from .config import Settings
 
 logger = logging.getLogger(__name__)
@@ -487,6 +488,8 @@ def timeline(state: State, query: tuple[str, ...], png_path: str | None, as_json
     out.print(f"[bold underline]Timeline{escape(scope)}{period}[/] [dim](oldest first)[/]")
     if not result.events:
         out.print("No dated events found.")
+    if result.earlier_omitted:
+        out.print(f"[dim]{escape(omitted_note(result, 'briefing timeline'))}[/]")
     for event in result.events:
         sources = ", ".join(f"#{c.article_id} {c.source or 'source unknown'}" for c in event.sources)
         how = "" if event.explicit else " [dim](date resolved from the publish date)[/]"

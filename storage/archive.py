@@ -14,6 +14,7 @@ Example::
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import re
 import functools
@@ -32,6 +33,12 @@ from .errors import ArticleNotFound, DatabaseUnavailable, SchemaTooNew
 from .migrations import migrations
 
 _SPACE = re.compile(r"\s+")
+#: Up to this many articles, "articles mentioning X" is read from X's mentions; beyond, by
+#: walking articles in date order (a frequent name matches within the first few hundred).
+FEW_ARTICLES = 2000
+#: Search ranks at most this many matches, the newest (ranking every match of a common word
+#: in a million articles takes seconds).
+SEARCH_WINDOW = 5000
 
 
 def utcnow() -> str:
@@ -407,10 +414,14 @@ class Archive:
         self.get_article(article_id)
         with self.db.conn:
             self.db.conn.execute("DELETE FROM articles WHERE id = ?", [article_id])
-            self.db.conn.execute(
-                "INSERT INTO bot_settings (key, value) VALUES ('deletions', '1') "
-                "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
-            )
+            self._count_deletion()
+
+    def _count_deletion(self) -> None:
+        """Bump the counter ``version()`` reads: rows went that MAX(id) cannot see going."""
+        self.db.conn.execute(
+            "INSERT INTO bot_settings (key, value) VALUES ('deletions', '1') "
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
 
     @_locked
     def set_analysis_error(self, article_id: int, error: str | None) -> None:
@@ -436,8 +447,11 @@ class Archive:
         """Store a summary and replace the article's mentions, events, roles and quotes, atomically."""
         with self.db.conn:
             self._put_summary(article_id, method, sentences, summary)
+            replaced = 0
             for table in ("mentions", "events", "roles", "quotes"):
-                self.db.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
+                replaced += self.db.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id]).rowcount
+            if replaced:  # a re-analysis: cached entity indexes must see the old rows go
+                self._count_deletion()
             self.db.conn.executemany(
                 'INSERT INTO mentions (article_id, name, surface, type, start, "end", form) '
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -508,8 +522,10 @@ class Archive:
                 return []
             clauses.append(f"article_id IN ({', '.join('?' * len(article_ids))})")
             params.extend(article_ids)
+        # given articles, read their mentions (a few each), never every mention of a name
+        hint = "INDEXED BY idx_mentions_article " if article_ids is not None else ""
         sql = (
-            "SELECT name, type, COUNT(*) AS n, COUNT(DISTINCT article_id) AS docs FROM mentions "
+            f"SELECT name, type, COUNT(*) AS n, COUNT(DISTINCT article_id) AS docs FROM mentions {hint}"
             f"WHERE {' AND '.join(clauses)} GROUP BY name, type ORDER BY n DESC, docs DESC, name LIMIT ?"
         )
         return [tuple(row) for row in self.db.execute(sql, [*params, limit]).fetchall()]
@@ -518,21 +534,43 @@ class Archive:
     @_locked
     def entity_names(self, types: Sequence[str] = ("PER", "ORG", "LOC", "MISC")) -> list[tuple[str, str, int]]:
         """Every distinct (name, type, mentions) in the archive, most mentioned first."""
-        sql = (f"SELECT name, type, COUNT(*) FROM mentions WHERE type IN ({', '.join('?' * len(types))}) "
-               "GROUP BY name, type ORDER BY 3 DESC, name")
+        sql = (f"SELECT name, type, mentions FROM entity_counts WHERE type IN ({', '.join('?' * len(types))}) "
+               "ORDER BY 3 DESC, name")
         return [tuple(row) for row in self.db.execute(sql, list(types)).fetchall()]
+
+    def _articles_known(self, names: Sequence[str]) -> int:
+        """An upper bound on the articles mentioning ``names`` (from ``entity_counts``)."""
+        row = self.db.execute(
+            f"SELECT COALESCE(SUM(articles), 0) FROM entity_counts WHERE name IN ({', '.join('?' * len(names))})",
+            list(names)).fetchone()
+        return row[0]
+
+    def _seen_plan(self, names: Sequence[str]) -> tuple[str, list[Any]]:
+        """FROM/WHERE of "articles that mention ``names``", by whichever side is smaller.
+
+        A rare name is found from its mentions; a frequent one ("France", in 1 article in 10)
+        by walking articles newest (or oldest) first and stopping at the first matches.
+        """
+        marks = ", ".join("?" * len(names))
+        if self._articles_known(names) <= FEW_ARTICLES:
+            return (f"articles a WHERE a.id IN (SELECT article_id FROM mentions WHERE name IN ({marks}))",
+                    list(names))
+        return (f"articles a INDEXED BY idx_articles_seen WHERE EXISTS (SELECT 1 FROM mentions m "
+                f"WHERE m.article_id = a.id AND m.name IN ({marks}))", list(names))
 
     @_locked
     def articles_mentioning(self, names: Sequence[str], *, limit: int | None = None) -> list[EntityArticle]:
         """Articles that mention any of ``names``, newest first (by publish date, then ingest)."""
         if not names:
             return []
+        source, params = self._seen_plan(names)
+        marks = ", ".join("?" * len(names))
         sql = (
-            "SELECT a.id, COUNT(*), a.title, a.source, a.published_at, a.ingested_at FROM mentions m "
-            f"JOIN articles a ON a.id = m.article_id WHERE m.name IN ({', '.join('?' * len(names))}) "
-            "GROUP BY a.id ORDER BY COALESCE(a.published_at, a.ingested_at) DESC, a.id DESC"
+            f"SELECT a.id, (SELECT COUNT(*) FROM mentions m WHERE m.article_id = a.id AND m.name IN ({marks})), "
+            f"a.title, a.source, a.published_at, a.ingested_at FROM {source} "
+            "ORDER BY COALESCE(a.published_at, a.ingested_at) DESC, a.id DESC"
         )
-        params: list[Any] = list(names)
+        params = [*names, *params]
         if limit:
             sql += " LIMIT ?"
             params.append(limit)
@@ -543,11 +581,17 @@ class Archive:
         """(first seen, last seen, mentions) of ``names``; seen = publish dates (None if none known)."""
         if not names:
             return None, None, 0
-        row = self.db.execute(
-            "SELECT MIN(a.published_at), MAX(a.published_at), "
-            f"COUNT(*) FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.name IN ({', '.join('?' * len(names))})",
-            list(names)).fetchone()
-        return row[0], row[1], row[2]
+        source, params = self._seen_plan(names)
+        source += " AND a.published_at IS NOT NULL"
+        seen = "COALESCE(a.published_at, a.ingested_at)"  # = published_at here, and indexed
+        first = self.db.execute(f"SELECT a.published_at FROM {source} ORDER BY {seen}, a.id LIMIT 1",
+                                params).fetchone()
+        last = self.db.execute(f"SELECT a.published_at FROM {source} ORDER BY {seen} DESC, a.id DESC LIMIT 1",
+                               params).fetchone()
+        mentions = self.db.execute(
+            f"SELECT COALESCE(SUM(mentions), 0) FROM entity_counts WHERE name IN ({', '.join('?' * len(names))})",
+            list(names)).fetchone()[0]
+        return (first[0] if first else None), (last[0] if last else None), mentions
 
     @_locked
     def count_articles_mentioning(self, names: Sequence[str]) -> int:
@@ -568,8 +612,9 @@ class Archive:
         return [tuple(row) for row in rows]
 
     @_locked
-    def co_mentions(self, names: Sequence[str], *, limit: int = 10, article_limit: int = 5000) -> list[tuple[str, str, int, int]]:
-        """(name, type, mentions, articles) of other entities in the articles that mention ``names``."""
+    def co_mentions(self, names: Sequence[str], *, limit: int = 10, article_limit: int = 500) -> list[tuple[str, str, int, int]]:
+        """(name, type, mentions, articles) of other entities in the newest ``article_limit`` articles
+        that mention ``names``."""
         if not names:
             return []
         marks = ", ".join("?" * len(names))
@@ -610,45 +655,97 @@ class Archive:
         article_ids: Sequence[int] | None = None,
         entities: Sequence[str] | None = None,
         limit: int | None = None,
+        newest_first: bool = False,
     ) -> list[StoredEvent]:
         """Events overlapping [date_from, date_to] (ISO days), chronological, with citations.
 
-        ``entities`` keeps the events that name one of them.
+        ``entities`` keeps the events that name one of them. With ``limit``, the earliest
+        ``limit`` events, or with ``newest_first`` the latest (still returned in date order).
         """
-        clauses, params = [], []
         if entities is not None:
             if not entities:
                 return []
-            clauses.append(f"EXISTS (SELECT 1 FROM json_each(e.entities) j WHERE j.value IN "
-                           f"({', '.join('?' * len(entities))}))")
-            params.extend(entities)
-        if date_from:
-            clauses.append("e.date_end >= ?")
-            params.append(date_from)
-        if date_to:
-            clauses.append("e.date_start <= ?")
-            params.append(date_to)
+            ids = self._event_ids(entities, date_from, date_to, limit, newest_first)
+            if not ids:
+                return []
+            clauses, params = [f"e.id IN ({', '.join('?' * len(ids))})"], list(ids)
+            limit = None  # the ids are the page
+        else:
+            clauses, params = self._event_filters(date_from, date_to)
         if article_ids is not None:
             if not article_ids:
                 return []
             clauses.append(f"e.article_id IN ({', '.join('?' * len(article_ids))})")
             params.extend(article_ids)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        # given articles, read their events (a few each), never walk every event in date order
+        hint = "INDEXED BY idx_events_article " if article_ids is not None else ""
+        direction = " DESC" if newest_first and limit else ""
         sql = (
             "SELECT e.id, e.article_id, e.date, e.precision, e.date_start, e.date_end, e.explicit, e.line, "
             'e.timex, e.entities, a.title, a.source, a.url, a.published_at, e.start, e."end", e.modifier, '
-            "e.range_end FROM events e "
-            f"JOIN articles a ON a.id = e.article_id {where} ORDER BY e.date_start, e.date_end, e.id"
+            f"e.range_end FROM events e {hint}"
+            f"JOIN articles a ON a.id = e.article_id {where} "
+            f"ORDER BY e.date_start{direction}, e.date_end{direction}, e.id{direction}"
         )
         if limit:
             sql += " LIMIT ?"
             params.append(limit)
         rows = self.db.execute(sql, params).fetchall()
+        if direction:
+            rows.reverse()
         return [
             StoredEvent(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], tuple(json.loads(r[9])),
                         r[10], r[11], r[12], r[13], r[14], r[15], r[16], r[17])
             for r in rows
         ]
+
+    @staticmethod
+    def _event_filters(date_from: str | None, date_to: str | None, table: str = "e") -> tuple[list[str], list[Any]]:
+        clauses, params = [], []
+        if date_from:
+            clauses.append(f"{table}.date_end >= ?")
+            params.append(date_from)
+        if date_to:
+            clauses.append(f"{table}.date_start <= ?")
+            params.append(date_to)
+        return clauses, params
+
+    def _event_ids(self, names: Sequence[str], date_from: str | None, date_to: str | None,
+                   limit: int | None, newest_first: bool) -> list[int]:
+        """Ids of the events naming any of ``names``, in date order (``event_entities`` ranges).
+
+        Each name's range is read in index order, at most ``limit`` rows, and the ranges are
+        merged here: no sort over every event of a frequent name.
+        """
+        clauses, params = self._event_filters(date_from, date_to, "ee")
+        direction = " DESC" if newest_first else ""
+        sql = (f"SELECT date_start, date_end, event_id FROM event_entities ee WHERE {' AND '.join(['ee.name = ?', *clauses])} "
+               f"ORDER BY date_start{direction}, date_end{direction}, event_id{direction}")
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        streams = [self.db.execute(sql, [name, *params]).fetchall() for name in dict.fromkeys(names)]
+        ids: dict[int, None] = {}
+        for _, _, event_id in heapq.merge(*streams, reverse=newest_first):
+            ids.setdefault(event_id)
+            if limit and len(ids) >= limit:
+                break
+        return list(ids)
+
+    @_locked
+    def count_events(self, *, date_from: str | None = None, date_to: str | None = None,
+                     entities: Sequence[str] | None = None) -> int:
+        """How many events ``events()`` could return without a limit (for "N of M")."""
+        if entities is not None:
+            if not entities:
+                return 0
+            clauses, params = self._event_filters(date_from, date_to, "ee")
+            clauses.insert(0, f"ee.name IN ({', '.join('?' * len(entities))})")
+            sql = f"SELECT COUNT(DISTINCT event_id) FROM event_entities ee WHERE {' AND '.join(clauses)}"
+            return self.db.execute(sql, [*entities, *params]).fetchone()[0]
+        clauses, params = self._event_filters(date_from, date_to)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        return self.db.execute(f"SELECT COUNT(*) FROM events e {where}", params).fetchone()[0]
 
     # -- subscriptions and deliveries ----------------------------------------------------
     @_locked
@@ -946,17 +1043,27 @@ class Archive:
     # -- search --------------------------------------------------------------------------
     @_locked
     def search(self, query: str, *, limit: int = 10, offset: int = 0) -> list[SearchHit]:
-        """Full-text search (BM25 ranking); the query's words are matched literally."""
+        """Full-text search (BM25 ranking); the query's words are matched literally.
+
+        Ranking reads at most the newest ``SEARCH_WINDOW`` matches: a query matching more (one
+        common word in a million articles) gets the best of the recent ones, at index speed.
+        """
         quoted = self.db.quote_fts(query.replace("\x00", " "))  # FTS5 reads NUL as the end of the query
         if not quoted.strip('" '):
             return []
+        oldest = self.db.execute(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            [quoted, SEARCH_WINDOW - 1]).fetchone()
+        # rank inside the full-text index, then read rows and build snippets for the page only
         sql = (
             "SELECT articles.*, snippet(articles_fts, 1, '«', '»', '…', 16) AS snippet, "
             "bm25(articles_fts, 5.0, 1.0) AS rank "
             "FROM articles_fts JOIN articles ON articles.rowid = articles_fts.rowid "
-            "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?"
+            "WHERE articles_fts MATCH ? AND articles_fts.rowid IN ("
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ? "
+            "ORDER BY bm25(articles_fts, 5.0, 1.0) LIMIT ? OFFSET ?) ORDER BY rank"
         )
-        cursor = self.db.execute(sql, [quoted, limit, offset])
+        cursor = self.db.execute(sql, [quoted, quoted, oldest[0] if oldest else 0, limit, offset])
         columns = [c[0] for c in cursor.description]
         hits = []
         for values in cursor.fetchall():

@@ -164,3 +164,121 @@ def test_version_changes_on_add_and_delete(archive):
     archive.delete_article(added.id)
     after_delete = archive.version()
     assert len({before, after_add, after_delete}) == 3
+
+
+def _event(day: str, line: str, *entities: str):
+    from storage import EventRow
+
+    return EventRow(day, "day", day, day, True, line, day, tuple(entities), 0, len(line))
+
+
+def _ground_truth(archive: Archive) -> tuple[list, list]:
+    """entity_counts and event_entities recomputed from the base tables."""
+    counts = archive.db.execute(
+        "SELECT name, type, COUNT(*), COUNT(DISTINCT article_id) FROM mentions GROUP BY 1, 2 ORDER BY 1, 2").fetchall()
+    links = archive.db.execute(
+        "SELECT DISTINCT j.value, e.date_start, e.date_end, e.id FROM events e, json_each(e.entities) j "
+        "ORDER BY 1, 2, 3, 4").fetchall()
+    return counts, links
+
+
+def _aggregates(archive: Archive) -> tuple[list, list]:
+    return (archive.db.execute("SELECT name, type, mentions, articles FROM entity_counts ORDER BY 1, 2").fetchall(),
+            archive.db.execute("SELECT * FROM event_entities ORDER BY 1, 2, 3, 4").fetchall())
+
+
+def test_entity_and_event_indexes_follow_inserts_reanalysis_and_deletes(archive):
+    """The trigger-kept tables always equal what they summarise, whatever happens to articles."""
+    ids = [archive.add_article(NewArticle(f"T{i}", f"Story {i}.")).id for i in range(3)]
+    france = MentionRow("France", "France", "LOC", 0, 6)
+    archive.save_analysis(ids[0], method="lead", sentences=1, summary=[], mentions=[france, france,
+                          MentionRow("Paris", "Paris", "LOC", 9, 14)],
+                          events=[_event("2025-05-27", "France votes.", "France", "France"),
+                                  _event("2025-06-01", "Paris and France.", "Paris", "France")])
+    archive.save_analysis(ids[1], method="lead", sentences=1, summary=[], mentions=[france],
+                          events=[_event("2024-01-01", "Earlier.", "France")])
+    assert _aggregates(archive) == _ground_truth(archive)
+    assert archive.entity_names() == [("France", "LOC", 3), ("Paris", "LOC", 1)]
+    # a re-analysis replaces rows: counts go down, then up, and the cache key moves
+    before = archive.version()
+    archive.save_analysis(ids[0], method="lead", sentences=1, summary=[], mentions=[france],
+                          events=[_event("2025-05-27", "France votes.", "France")])
+    assert archive.version() != before
+    assert _aggregates(archive) == _ground_truth(archive)
+    archive.delete_article(ids[1])
+    assert _aggregates(archive) == _ground_truth(archive)
+    assert archive.entity_names() == [("France", "LOC", 1)]
+    archive.delete_article(ids[0])
+    assert _aggregates(archive) == ([], [])
+
+
+def test_upgrade_to_query_indexes_backfills_them(db_path):
+    """Migration 0005 fills entity_counts and event_entities from an archive that predates it."""
+    from sqlite_utils import Database
+
+    from storage.migrations import migrations
+
+    db = Database(db_path)
+    migrations.apply(db, stop_before="0005_query_indexes")
+    old = Archive.__new__(Archive)  # rows written through the old schema, as an old release did
+    old.db, old.path, old._lock = db, db_path, threading.RLock()
+    added = old.add_article(NewArticle("T", "France and Paris."))
+    old.save_analysis(added.id, method="lead", sentences=1, summary=[],
+                      mentions=[MentionRow("France", "France", "LOC", 0, 6), MentionRow("Paris", "Paris", "LOC", 11, 16)],
+                      events=[_event("2025-05-27", "France and Paris.", "France", "Paris")])
+    db.close()
+    archive = Archive(db_path)
+    assert _aggregates(archive) == _ground_truth(archive) != ([], [])
+    assert [e.line for e in archive.events(entities=["Paris"])] == ["France and Paris."]
+
+
+def test_events_by_entity_page_from_either_end_and_count(archive):
+    added = archive.add_article(NewArticle("T", "Many dated events."))
+    days = [f"2025-01-{d:02d}" for d in range(1, 21)]
+    events = [_event(day, f"France on {day}.", "France") for day in days]
+    events += [_event(day, f"French on {day}.", "French") for day in days[::2]]  # an alias, same days
+    archive.save_analysis(added.id, method="lead", sentences=1, summary=[], mentions=[], events=events)
+    both = ["France", "French"]
+    earliest = archive.events(entities=both, limit=4)
+    assert [e.date for e in earliest] == ["2025-01-01", "2025-01-01", "2025-01-02", "2025-01-03"]
+    latest = archive.events(entities=both, limit=3, newest_first=True)
+    assert [e.date for e in latest] == ["2025-01-19", "2025-01-19", "2025-01-20"]  # still in date order
+    window = archive.events(entities=["France"], date_from="2025-01-05", date_to="2025-01-07")
+    assert [e.date for e in window] == ["2025-01-05", "2025-01-06", "2025-01-07"]
+    assert archive.count_events(entities=both) == 30
+    assert archive.count_events(entities=["France"], date_from="2025-01-05", date_to="2025-01-07") == 3
+    assert archive.count_events(date_from="2025-01-19") == 3
+    assert [e.date for e in archive.events(limit=2, newest_first=True)] == ["2025-01-19", "2025-01-20"]
+
+
+def test_search_pages_are_consistent(archive):
+    for i in range(12):
+        archive.add_article(NewArticle(f"Budget vote {i}", "The budget " * (i + 1) + "passed."))
+    everything = [h.article.id for h in archive.search("budget", limit=50)]
+    pages = [h.article.id for offset in range(0, 12, 5) for h in archive.search("budget", limit=5, offset=offset)]
+    assert len(everything) == 12 and pages == everything
+
+
+def test_articles_mentioning_uses_either_plan_with_the_same_answer(archive, monkeypatch):
+    import storage.archive as module
+
+    for i in range(6):
+        added = archive.add_article(NewArticle(f"T{i}", f"France story {i}.", published_at=f"2025-0{i + 1}-01"))
+        mentions = [MentionRow("France", "France", "LOC", 0, 6)] * (1 + i % 2) if i != 3 else []
+        archive.save_analysis(added.id, method="lead", sentences=1, summary=[], mentions=mentions)
+    by_mentions = (archive.articles_mentioning(["France"]), archive.entity_span(["France"]))
+    monkeypatch.setattr(module, "FEW_ARTICLES", 0)  # walk the articles instead
+    assert (archive.articles_mentioning(["France"]), archive.entity_span(["France"])) == by_mentions
+    assert [a.article_id for a in by_mentions[0]] == [6, 5, 3, 2, 1]
+    assert by_mentions[1] == ("2025-01-01", "2025-06-01", 7)
+
+
+def test_search_ranks_only_the_newest_matches_of_a_common_word(archive, monkeypatch):
+    import storage.archive as module
+
+    monkeypatch.setattr(module, "SEARCH_WINDOW", 3)
+    best = archive.add_article(NewArticle("Budget budget budget", "Budget, budget and budget.")).id
+    newer = [archive.add_article(NewArticle(f"Story {i}", f"The budget, item {i}.")).id for i in range(4)]
+    hits = [h.article.id for h in archive.search("budget", limit=10)]
+    assert sorted(hits) == newer[-3:] and best not in hits  # the newest three, ranked
+    assert [h.article.id for h in archive.search("budget item 0")] == [newer[0]]  # a narrower query reaches back

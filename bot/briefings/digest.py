@@ -2,18 +2,66 @@
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from collections.abc import Sequence
+
+import numpy as np
 
 _TOKEN = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 #: Cosine similarity of TF-IDF vectors (title + lede) from which two articles are one story.
 SAME_STORY = 0.35
 
 
-def _vector(text: str) -> Counter[str]:
-    return Counter(token.casefold() for token in _TOKEN.findall(text))
+#: Terms in more documents than this are compared as dense columns; rarer ones pair by pair.
+_DENSE_DF = 64
+
+
+def _weights(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(document, term, TF-IDF weight) of every distinct term of every text, and each text's norm."""
+    vocab: dict[str, int] = {}
+    docs: list[int] = []
+    terms: list[int] = []
+    for index, text in enumerate(texts):
+        tokens = [vocab.setdefault(token.casefold(), len(vocab)) for token in _TOKEN.findall(text)]
+        terms.extend(tokens)
+        docs.extend([index] * len(tokens))
+    n = len(texts)
+    width = max(len(vocab), 1)
+    # sorted by term, then document: each term's postings are contiguous, documents ascending
+    pairs, counts = np.unique(np.asarray(terms, dtype=np.int64) * n + np.asarray(docs, dtype=np.int64),
+                              return_counts=True)
+    term, doc = pairs // n, pairs % n
+    df = np.bincount(term, minlength=width)
+    weight = counts * (np.log((1 + n) / (1 + df[term])) + 1)
+    norms = np.sqrt(np.bincount(doc, weights=weight * weight, minlength=n))
+    norms[norms == 0] = 1.0
+    return doc, term, weight, norms
+
+
+def _dot_products(n: int, doc: np.ndarray, term: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """The n x n matrix of TF-IDF dot products (upper triangle and diagonal are what count).
+
+    Frequent terms go through one dense matrix product; every other term shared by a few
+    documents adds its products pair by pair: no n x vocabulary matrix, no Python loop over pairs.
+    """
+    df = np.bincount(term)
+    frequent = df[term] > _DENSE_DF
+    columns = np.unique(term[frequent])
+    dense = np.zeros((n, len(columns)))
+    dense[doc[frequent], np.searchsorted(columns, term[frequent])] = weight[frequent]
+    products = dense @ dense.T
+    shared = ~frequent & (df[term] >= 2)
+    doc, term, weight = doc[shared], term[shared], weight[shared]
+    if len(doc):
+        sizes = df[term]  # postings of the same term are contiguous: pair each with its group
+        first = np.searchsorted(term, term)
+        left = np.repeat(np.arange(len(doc)), sizes)
+        right = np.repeat(first, sizes) + (np.arange(len(left)) - np.repeat(np.cumsum(sizes) - sizes, sizes))
+        keep = left < right
+        left, right = left[keep], right[keep]
+        products += np.bincount(doc[left] * n + doc[right], weights=weight[left] * weight[right],
+                                minlength=n * n).reshape(n, n)
+    return products
 
 
 def cluster_stories(texts: Sequence[str], threshold: float = SAME_STORY) -> list[list[int]]:
@@ -22,14 +70,11 @@ def cluster_stories(texts: Sequence[str], threshold: float = SAME_STORY) -> list
     Single-link clustering over the similarity graph; clusters keep input order, and so does
     each cluster's members (the first member is the cluster's representative).
     """
-    vectors = [_vector(t) for t in texts]
-    df: Counter[str] = Counter()
-    for vector in vectors:
-        df.update(vector.keys())
     n = len(texts)
-    idf = {term: math.log((1 + n) / (1 + count)) + 1 for term, count in df.items()}
-    weighted = [{t: c * idf[t] for t, c in v.items()} for v in vectors]
-    norms = [math.sqrt(sum(w * w for w in v.values())) or 1.0 for v in weighted]
+    if n == 0:
+        return []
+    doc, term, weight, norms = _weights(texts)
+    cosine = _dot_products(n, doc, term, weight) / np.outer(norms, norms)
     parent = list(range(n))
 
     def find(i: int) -> int:
@@ -38,12 +83,8 @@ def cluster_stories(texts: Sequence[str], threshold: float = SAME_STORY) -> list
             i = parent[i]
         return i
 
-    for i in range(n):
-        for j in range(i + 1, n):
-            small, large = sorted((weighted[i], weighted[j]), key=len)
-            dot = sum(w * large.get(t, 0.0) for t, w in small.items())
-            if dot / (norms[i] * norms[j]) >= threshold:
-                parent[find(j)] = find(i)
+    for i, j in zip(*np.nonzero(np.triu(cosine >= threshold, 1))):
+        parent[find(int(j))] = find(int(i))
     groups: dict[int, list[int]] = {}
     for i in range(n):
         groups.setdefault(find(i), []).append(i)

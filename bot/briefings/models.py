@@ -120,6 +120,8 @@ class Timeline:
     date_to: str | None
     events: list[TimelineEvent]
     order: str = "chronological"
+    #: Dated mentions left out because only the latest ``TIMELINE_WINDOW`` are read (0: none).
+    earlier_omitted: int = 0
 
 
 @dataclass(frozen=True)

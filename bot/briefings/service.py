@@ -45,8 +45,10 @@ MAX_NAME_CHARS = 100
 DEFAULT_DIGEST_TIME = "08:00"
 #: A dossier's summary reads the newest articles about the entity, at most this many.
 DOSSIER_ARTICLES = 20
-#: A timeline reads at most this many events (the earliest first) per request.
-MAX_TIMELINE_EVENTS = 5000
+#: A timeline reads at most this many dated mentions, the latest ones; a period reaches earlier.
+TIMELINE_WINDOW = 500
+#: A digest lists the dated events of at most this many of its period's event mentions.
+DIGEST_EVENTS = 300
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -453,9 +455,13 @@ class Briefings:
         if query.entity:
             canonical, _, names = self.resolve_entity(query.entity)
         stored = self.archive.events(date_from=query.date_from, date_to=query.date_to, entities=names,
-                                     limit=MAX_TIMELINE_EVENTS)
+                                     limit=TIMELINE_WINDOW, newest_first=True)
+        omitted = 0
+        if len(stored) == TIMELINE_WINDOW:
+            omitted = self.archive.count_events(date_from=query.date_from, date_to=query.date_to,
+                                                entities=names) - len(stored)
         events = self._merged_events(stored)
-        return Timeline(canonical or query.entity, query.date_from, query.date_to, events)
+        return Timeline(canonical or query.entity, query.date_from, query.date_to, events, earlier_omitted=omitted)
 
     def _merged_events(self, stored: Sequence[StoredEvent]) -> list[TimelineEvent]:
         """Stored events -> timeline events: the same event from several articles once, chronological."""
@@ -576,7 +582,7 @@ class Briefings:
 
     def _digest_events(self, article_ids: list[int]) -> list[TimelineEvent]:
         """The dated events told by the digest's articles, merged and chronological."""
-        return self._merged_events(self.archive.events(article_ids=article_ids, limit=MAX_TIMELINE_EVENTS))
+        return self._merged_events(self.archive.events(article_ids=article_ids, limit=DIGEST_EVENTS))
 
 
 def reference_date(published_at: str | None) -> date | None:

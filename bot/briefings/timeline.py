@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import InvalidArgument
+from .models import Timeline
 
 _PERIOD = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
 _RANGE = re.compile(rf"^({_PERIOD})?\.\.({_PERIOD})?$|^({_PERIOD})$")
@@ -84,3 +85,10 @@ def date_label(value: str, modifier: str | None = None) -> str:
     else:
         text = value
     return _MODIFIERS.get(modifier or "", "{}").format(text)
+
+
+def omitted_note(timeline: Timeline, command: str) -> str:
+    """Why a long timeline starts where it does, and how to ask for earlier events."""
+    example = f"{command} " + (f"{timeline.entity[:60]} " if timeline.entity else "") + "2019..2020"
+    return (f"The latest events only: {timeline.earlier_omitted:,} earlier dated mentions are not listed. "
+            f"Give a period for those, e.g. {example}")

@@ -23,6 +23,7 @@ from ..briefings.models import (
     ArticleView, Citation, Digest, DigestItem, Dossier, EntityCount, IngestResult, SearchResult,
     SubscriptionView, SummaryView, Timeline, TimelineEvent,
 )
+from ..briefings.timeline import omitted_note
 
 if TYPE_CHECKING:
     from storage import FeedRow
@@ -320,7 +321,10 @@ def timeline_reply(timeline: Timeline, *, offset: int = 0, page: int | None = No
             block += "\n<i>" + ", ".join(_citation(c) for c in event.sources) + "</i>"
         blocks.append(block)
     head = f"{title} — events {_range(offset, len(events), len(timeline.events))}, {_order(timeline)}"
+    if timeline.earlier_omitted and offset == 0:
+        head += "\n<i>" + esc(omitted_note(timeline, "/timeline")) + "</i>"
     return _join(head, *blocks, "Read a source with /article ID")
+
 
 
 def chart_caption(timeline: Timeline) -> str:
@@ -328,7 +332,8 @@ def chart_caption(timeline: Timeline) -> str:
     scope = f": {esc(timeline.entity[:100])}" if timeline.entity else ""
     command = f"/timeline {esc(timeline.entity[:100])}" if timeline.entity else "/timeline"
     return (f"<b>Timeline{scope}</b>{_period(timeline.date_from, timeline.date_to)} — "
-            f"{len(timeline.events)} event(s), {_order(timeline)}. The list with sources: {command}")
+            f"{len(timeline.events)} event(s), {_order(timeline)}"
+            f"{' (the latest only)' if timeline.earlier_omitted else ''}. The list with sources: {command}")
 
 
 def chart_failed(reason: str | None = None) -> str:

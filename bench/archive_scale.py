@@ -319,6 +319,7 @@ def run_queries(db: Path, args) -> dict:
         first = (time.perf_counter() - began) * 1000
         samples: list[float] = []
         sizes: list[int] = []
+        slowest: list[tuple[float, str]] = []
         budget_end = time.monotonic() + args.op_seconds
         while len(samples) < args.reps and time.monotonic() < budget_end:
             value = draw()
@@ -326,11 +327,12 @@ def run_queries(db: Path, args) -> dict:
             out = call(op, value)
             samples.append((time.perf_counter() - began) * 1000)
             sizes.append(size_of(out))
+            slowest = sorted([*slowest, (samples[-1], str(value))], reverse=True)[:3]
         results[op] = {"first_ms": first, "n": len(samples), "p50_ms": pct(samples, 50) if samples else None,
                        "p95_ms": pct(samples, 95) if samples else None, "max_ms": max(samples, default=None),
-                       "mean_items": statistics.mean(sizes) if sizes else None}
-        print(f"  {op}: first {first:.0f} ms, p50 {results[op]['p50_ms'] or 0:.0f} ms over {len(samples)}",
-              file=sys.stderr)
+                       "mean_items": statistics.mean(sizes) if sizes else None, "slowest": slowest}
+        print(f"  {op}: first {first:.0f} ms, p50 {results[op]['p50_ms'] or 0:.0f} ms over {len(samples)}; slowest: "
+              + ", ".join(f"{value!r} {ms:.0f} ms" for ms, value in slowest), file=sys.stderr)
     briefings.close()
     return {"articles": articles, "newest": newest.isoformat(), "open_ms": open_ms, "version_ms": version_ms,
             "entity_index_ms": index_ms, "ops": results, "rss_after_open_mb": rss_open, "rss_peak_mb": rss_peak_mb(),

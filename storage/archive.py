@@ -33,12 +33,16 @@ from .errors import ArticleNotFound, DatabaseUnavailable, SchemaTooNew
 from .migrations import migrations
 
 _SPACE = re.compile(r"\s+")
-#: Up to this many articles, "articles mentioning X" is read from X's mentions; beyond, by
-#: walking articles in date order (a frequent name matches within the first few hundred).
-FEW_ARTICLES = 2000
+#: A random article read costs about this many index probes (measured at 1M articles).
+RANDOM_READ_COST = 10
+#: Up to this many quotes of a speaker, a dossier reads them all; beyond, it walks articles in
+#: date order (a much-quoted speaker has quotes within the first few hundred).
+FEW_QUOTES = 2000
 #: Search ranks at most this many matches, the newest (ranking every match of a common word
 #: in a million articles takes seconds).
 SEARCH_WINDOW = 5000
+#: A dossier's role line is the most frequent description among this many, the newest.
+ROLE_LINES = 2000
 
 
 def utcnow() -> str:
@@ -97,6 +101,18 @@ class AddResult:
     id: int
     created: bool
     matched_on: str | None = None  # "url" or "text" when it was a duplicate
+
+
+@dataclass(frozen=True)
+class ArticleLede:
+    """An article's citation fields and the start of its text (what a digest compares)."""
+
+    id: int
+    title: str
+    source: str | None
+    url: str | None
+    published_at: str | None
+    lede: str
 
 
 @dataclass(frozen=True)
@@ -380,6 +396,36 @@ class Archive:
         newest_first: bool = True,
     ) -> list[StoredArticle]:
         """Articles ingested in [``since``, ``until``) (ISO timestamps, either optional)."""
+        where, params = self._ingested_between(since, until)
+        order = "id DESC" if newest_first else "id"
+        rows = self.db["articles"].rows_where(where, params, order_by=order, limit=limit, offset=offset or None)
+        return [StoredArticle.from_row(row) for row in rows]
+
+    @_locked
+    def article_ids(self, *, since: str | None = None, until: str | None = None, limit: int | None = None) -> list[int]:
+        """Ids of the articles ``articles()`` returns (newest first), without reading them."""
+        where, params = self._ingested_between(since, until)
+        sql = f"SELECT id FROM articles {'WHERE ' + where if where else ''} ORDER BY id DESC"
+        if limit:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [row[0] for row in self.db.execute(sql, params).fetchall()]
+
+    @_locked
+    def ledes(self, *, since: str | None = None, until: str | None = None, limit: int | None = None,
+              chars: int = 600) -> list[ArticleLede]:
+        """The articles ``articles()`` returns (newest first), with the first ``chars`` of their text."""
+        where, params = self._ingested_between(since, until)
+        sql = (f"SELECT id, title, source, url, published_at, substr(text, 1, ?) FROM articles "
+               f"{'WHERE ' + where if where else ''} ORDER BY id DESC")
+        params.insert(0, chars)
+        if limit:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [ArticleLede(*row) for row in self.db.execute(sql, params).fetchall()]
+
+    @staticmethod
+    def _ingested_between(since: str | None, until: str | None) -> tuple[str | None, list[Any]]:
         clauses, params = [], []
         if since:
             clauses.append("ingested_at >= ?")
@@ -387,11 +433,7 @@ class Archive:
         if until:
             clauses.append("ingested_at < ?")
             params.append(until)
-        order = "id DESC" if newest_first else "id"
-        rows = self.db["articles"].rows_where(
-            " AND ".join(clauses) or None, params, order_by=order, limit=limit, offset=offset or None
-        )
-        return [StoredArticle.from_row(row) for row in rows]
+        return " AND ".join(clauses) or None, params
 
     @_locked
     def version(self) -> tuple[int, ...]:
@@ -532,6 +574,18 @@ class Archive:
 
     # -- entities, events, roles, quotes -------------------------------------------------
     @_locked
+    def names_mentioned(self, article_ids: Sequence[int], names: Sequence[str]) -> dict[int, set[str]]:
+        """Which of ``names`` each of ``article_ids`` mentions (articles mentioning none are left out)."""
+        if not article_ids or not names:
+            return {}
+        sql = (f"SELECT DISTINCT article_id, name FROM mentions INDEXED BY idx_mentions_article "
+               f"WHERE article_id IN ({', '.join('?' * len(article_ids))}) AND name IN ({', '.join('?' * len(names))})")
+        found: dict[int, set[str]] = {}
+        for article_id, name in self.db.execute(sql, [*article_ids, *names]).fetchall():
+            found.setdefault(article_id, set()).add(name)
+        return found
+
+    @_locked
     def entity_names(self, types: Sequence[str] = ("PER", "ORG", "LOC", "MISC")) -> list[tuple[str, str, int]]:
         """Every distinct (name, type, mentions) in the archive, most mentioned first."""
         sql = (f"SELECT name, type, mentions FROM entity_counts WHERE type IN ({', '.join('?' * len(types))}) "
@@ -545,14 +599,19 @@ class Archive:
             list(names)).fetchone()
         return row[0]
 
-    def _seen_plan(self, names: Sequence[str]) -> tuple[str, list[Any]]:
-        """FROM/WHERE of "articles that mention ``names``", by whichever side is smaller.
+    def _seen_plan(self, names: Sequence[str], wanted: int) -> tuple[str, list[Any]]:
+        """FROM/WHERE of "articles that mention ``names``", by whichever side is cheaper.
 
-        A rare name is found from its mentions; a frequent one ("France", in 1 article in 10)
-        by walking articles newest (or oldest) first and stopping at the first matches.
+        Reading every article of a name costs ``k`` random row reads (``k`` its articles);
+        walking articles in date order until ``wanted`` of them match costs about
+        ``wanted * total / k`` index probes, each several times cheaper. So a rare name is found
+        from its mentions, a frequent one ("France", in 1 article in 10) by walking articles
+        newest (or oldest) first.
         """
         marks = ", ".join("?" * len(names))
-        if self._articles_known(names) <= FEW_ARTICLES:
+        known = self._articles_known(names)
+        total = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()[0]
+        if known * known * RANDOM_READ_COST <= max(wanted, 1) * total:
             return (f"articles a WHERE a.id IN (SELECT article_id FROM mentions WHERE name IN ({marks}))",
                     list(names))
         return (f"articles a INDEXED BY idx_articles_seen WHERE EXISTS (SELECT 1 FROM mentions m "
@@ -563,7 +622,7 @@ class Archive:
         """Articles that mention any of ``names``, newest first (by publish date, then ingest)."""
         if not names:
             return []
-        source, params = self._seen_plan(names)
+        source, params = self._seen_plan(names, limit or 1 << 62)  # no limit: read them all
         marks = ", ".join("?" * len(names))
         sql = (
             f"SELECT a.id, (SELECT COUNT(*) FROM mentions m WHERE m.article_id = a.id AND m.name IN ({marks})), "
@@ -581,7 +640,7 @@ class Archive:
         """(first seen, last seen, mentions) of ``names``; seen = publish dates (None if none known)."""
         if not names:
             return None, None, 0
-        source, params = self._seen_plan(names)
+        source, params = self._seen_plan(names, 1)
         source += " AND a.published_at IS NOT NULL"
         seen = "COALESCE(a.published_at, a.ingested_at)"  # = published_at here, and indexed
         first = self.db.execute(f"SELECT a.published_at FROM {source} ORDER BY {seen}, a.id LIMIT 1",
@@ -629,10 +688,12 @@ class Archive:
 
     @_locked
     def roles_for(self, names: Sequence[str], *, limit: int = 20) -> list[tuple[str, int]]:
-        """(description, article_id) of role lines for ``names``, most frequent description first."""
+        """(description, article_id) of role lines for ``names``, the most frequent description
+        first, among the newest ``ROLE_LINES`` (roles change: "former minister")."""
         if not names:
             return []
-        sql = (f"SELECT description, MIN(article_id), COUNT(*) FROM roles WHERE name IN ({', '.join('?' * len(names))}) "
+        sql = ("SELECT description, MIN(article_id), COUNT(*) FROM (SELECT description, article_id FROM roles "
+               f"WHERE name IN ({', '.join('?' * len(names))}) ORDER BY article_id DESC LIMIT {ROLE_LINES}) "
                "GROUP BY description COLLATE NOCASE ORDER BY 3 DESC, 2 LIMIT ?")
         return [(row[0], row[1]) for row in self.db.execute(sql, [*names, limit]).fetchall()]
 
@@ -641,9 +702,16 @@ class Archive:
         """(text, article_id, speaker) of quotes attributed to ``names``, newest articles first."""
         if not names:
             return []
-        sql = (f"SELECT q.text, q.article_id, q.speaker FROM quotes q JOIN articles a ON a.id = q.article_id "
-               f"WHERE q.speaker IN ({', '.join('?' * len(names))}) "
-               "ORDER BY COALESCE(a.published_at, a.ingested_at) DESC, q.article_id DESC, q.start LIMIT ?")
+        marks = ", ".join("?" * len(names))
+        quoted = self.db.execute(f"SELECT COUNT(*) FROM quotes WHERE speaker IN ({marks})", list(names)).fetchone()[0]
+        seen = "COALESCE(a.published_at, a.ingested_at)"
+        if quoted <= FEW_QUOTES:  # few quotes: read them all and sort
+            sql = (f"SELECT q.text, q.article_id, q.speaker FROM quotes q JOIN articles a ON a.id = q.article_id "
+                   f"WHERE q.speaker IN ({marks}) ORDER BY {seen} DESC, q.article_id DESC, q.start LIMIT ?")
+        else:  # a much-quoted speaker: walk articles newest first until enough quotes turn up
+            sql = (f"SELECT q.text, q.article_id, q.speaker FROM articles a INDEXED BY idx_articles_seen "
+                   f"JOIN quotes q ON q.article_id = a.id AND q.speaker IN ({marks}) "
+                   f"ORDER BY {seen} DESC, a.id DESC, q.start LIMIT ?")
         return [tuple(row) for row in self.db.execute(sql, [*names, limit]).fetchall()]
 
     @_locked
@@ -741,7 +809,8 @@ class Archive:
                 return 0
             clauses, params = self._event_filters(date_from, date_to, "ee")
             clauses.insert(0, f"ee.name IN ({', '.join('?' * len(entities))})")
-            sql = f"SELECT COUNT(DISTINCT event_id) FROM event_entities ee WHERE {' AND '.join(clauses)}"
+            counted = "COUNT(*)" if len(set(entities)) == 1 else "COUNT(DISTINCT event_id)"  # one name: no repeats
+            sql = f"SELECT {counted} FROM event_entities ee WHERE {' AND '.join(clauses)}"
             return self.db.execute(sql, [*entities, *params]).fetchone()[0]
         clauses, params = self._event_filters(date_from, date_to)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""

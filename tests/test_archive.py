@@ -260,14 +260,12 @@ def test_search_pages_are_consistent(archive):
 
 
 def test_articles_mentioning_uses_either_plan_with_the_same_answer(archive, monkeypatch):
-    import storage.archive as module
-
     for i in range(6):
         added = archive.add_article(NewArticle(f"T{i}", f"France story {i}.", published_at=f"2025-0{i + 1}-01"))
         mentions = [MentionRow("France", "France", "LOC", 0, 6)] * (1 + i % 2) if i != 3 else []
         archive.save_analysis(added.id, method="lead", sentences=1, summary=[], mentions=mentions)
     by_mentions = (archive.articles_mentioning(["France"]), archive.entity_span(["France"]))
-    monkeypatch.setattr(module, "FEW_ARTICLES", 0)  # walk the articles instead
+    monkeypatch.setattr(Archive, "_articles_known", lambda self, names: 10**9)  # walk the articles instead
     assert (archive.articles_mentioning(["France"]), archive.entity_span(["France"])) == by_mentions
     assert [a.article_id for a in by_mentions[0]] == [6, 5, 3, 2, 1]
     assert by_mentions[1] == ("2025-01-01", "2025-06-01", 7)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 _TOKEN = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+_TOKEN_OR_END = re.compile(r"[^\W\d_]{3,}|\x00", re.UNICODE)
 #: Cosine similarity of TF-IDF vectors (title + lede) from which two articles are one story.
 SAME_STORY = 0.35
 
@@ -18,18 +19,18 @@ _DENSE_DF = 64
 
 def _weights(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(document, term, TF-IDF weight) of every distinct term of every text, and each text's norm."""
-    vocab: dict[str, int] = {}
-    docs: list[int] = []
-    terms: list[int] = []
-    for index, text in enumerate(texts):
-        tokens = [vocab.setdefault(token.casefold(), len(vocab)) for token in _TOKEN.findall(text)]
-        terms.extend(tokens)
-        docs.extend([index] * len(tokens))
+    # one pass over all texts: NUL (never inside a token) marks where each text ends
+    found = _TOKEN_OR_END.findall("\x00".join(t.replace("\x00", " ") for t in texts) + "\x00")
+    ends = np.array([i for i, token in enumerate(found) if token == "\x00"], dtype=np.int64)
+    docs = np.repeat(np.arange(len(texts)), np.diff(ends, prepend=-1) - 1)
+    words = "\x00".join(found).casefold().split("\x00")  # token by token, as str.casefold each
+    words = [w for w in words if w]
+    vocab = {word: index for index, word in enumerate(dict.fromkeys(words))}
+    terms = np.fromiter(map(vocab.__getitem__, words), dtype=np.int64, count=len(words))
     n = len(texts)
     width = max(len(vocab), 1)
     # sorted by term, then document: each term's postings are contiguous, documents ascending
-    pairs, counts = np.unique(np.asarray(terms, dtype=np.int64) * n + np.asarray(docs, dtype=np.int64),
-                              return_counts=True)
+    pairs, counts = np.unique(terms * n + docs, return_counts=True)
     term, doc = pairs // n, pairs % n
     df = np.bincount(term, minlength=width)
     weight = counts * (np.log((1 + n) / (1 + df[term])) + 1)

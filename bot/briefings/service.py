@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from pathlib import Path
 
 from storage import (
-    Archive, ArticleNotFound, EventRow, MentionRow, NewArticle, QuoteRow, RoleRow, StoredArticle, StoredEvent,
+    Archive, ArticleLede, ArticleNotFound, EventRow, MentionRow, NewArticle, QuoteRow, RoleRow, StoredArticle, StoredEvent,
     SubscriptionRow, utcnow,
 )
 from summarizer import DEFAULT_METHOD, UnknownMethod, analyze, detect_language, get_method
@@ -324,21 +324,24 @@ class Briefings:
         """
         since_iso = _day_start(normalize_date(since, field_name="--since")) if since else None
         until_iso = _day_start(normalize_date(until, field_name="--until")) if until else None
-        articles = self.archive.articles(since=since_iso, until=until_iso, limit=MAX_DIGEST_ARTICLES)
+        articles = self.archive.ledes(since=since_iso, until=until_iso, limit=MAX_DIGEST_ARTICLES, chars=LEDE_CHARS)
         ids = [a.id for a in articles]
         watched_names = self._watch_names(watch)
-        clusters = cluster_stories([f"{a.title}\n{a.text[:LEDE_CHARS]}" for a in articles])
-        items = []
+        clusters = cluster_stories([f"{a.title}\n{a.lede}" for a in articles])
+        named = self.archive.names_mentioned(ids, watched_names) if watched_names else {}
+        stories = []
         for members in clusters:
             group = sorted((articles[i] for i in members), key=lambda a: a.id)
-            lead = group[0]
-            hits = self.archive.top_entities(article_ids=[a.id for a in group], names=watched_names,
-                                             types=("PER", "ORG", "LOC", "MISC"), limit=20) if watched_names else []
-            items.append(DigestItem(
-                lead.id, lead.title, lead.source, lead.url, lead.published_at, self._summary(lead),
-                also=[_citation(a) for a in group[1:]], watched=sorted({row[0] for row in hits}),
-            ))
-        items.sort(key=lambda item: (not item.watched, -item.sources, -item.id))
+            watched = sorted(set().union(*(named.get(a.id, ()) for a in group)))
+            stories.append((group, watched))
+        # rank first, then read summaries for the stories shown only
+        stories.sort(key=lambda story: (not story[1], -len(story[0]), -story[0][0].id))
+        items = [
+            DigestItem(group[0].id, group[0].title, group[0].source, group[0].url, group[0].published_at,
+                       self._summary(self.archive.get_article(group[0].id)), also=[_citation(a) for a in group[1:]],
+                       watched=watched)
+            for group, watched in stories[:limit]
+        ]
         top = self.archive.top_entities(article_ids=ids, limit=entities)
         previous_counts = self._previous_counts(since_iso, until_iso, [row[0] for row in top])
         top_entities = [
@@ -346,7 +349,7 @@ class Briefings:
                          change="" if previous_counts is None else trend(n, previous_counts.get(name, 0)))
             for name, kind, n, docs in top
         ]
-        return Digest(since_iso, utcnow(), items[:limit], top_entities, len(articles), until=until_iso,
+        return Digest(since_iso, utcnow(), items, top_entities, len(articles), until=until_iso,
                       events=self._digest_events(ids), watched=list(watch))
 
     # -- entities: /who, /entities --------------------------------------------------------
@@ -567,7 +570,7 @@ class Briefings:
         start = datetime.fromisoformat(since)
         end = datetime.fromisoformat(until) if until else datetime.now(timezone.utc)
         earlier = (start - (end - start)).replace(microsecond=0).isoformat()
-        ids = [a.id for a in self.archive.articles(since=earlier, until=since, limit=MAX_DIGEST_ARTICLES)]
+        ids = self.archive.article_ids(since=earlier, until=since, limit=MAX_DIGEST_ARTICLES)
         return {row[0]: row[2] for row in self.archive.top_entities(article_ids=ids, names=names, limit=len(names))}
 
     def _watch_names(self, watch: Sequence[str]) -> list[str]:
@@ -625,7 +628,7 @@ def _day_start(value: str | None) -> str | None:
     return value
 
 
-def _citation(article: StoredArticle) -> Citation:
+def _citation(article: StoredArticle | ArticleLede) -> Citation:
     return Citation(article.id, article.title, article.source, article.published_at, article.url)
 
 

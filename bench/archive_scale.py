@@ -7,7 +7,8 @@
 
 Generation (``bench/synthetic.py``) writes rows straight into the archive's own schema (the file
 is opened with ``storage.Archive`` so the migrations create it), in batches of ``--batch``
-articles, one transaction each, with the FTS5 triggers firing as they do on ingest; the
+articles, one transaction each, with the FTS5, entity-count and event-entity triggers firing
+as they do on ingest (an archive made before migration 0005 is upgraded on open); the
 texts are made in a second process while the first one writes. It is resumable (it goes on
 from the largest article id; article ``i`` is the same whichever run writes it, the corpus
 parameters are kept in ``<db>.synthetic.json``) and bounded (``--minutes``: no batch is started
@@ -301,6 +302,10 @@ def run_queries(db: Path, args) -> dict:
         since, until = value
         return briefings.digest(since=since, until=until, limit=6)
 
+    # once per process (the bot does it at start-up): gazetteers and language model
+    began = time.perf_counter()
+    briefings.warm_up()
+    warm_up_ms = (time.perf_counter() - began) * 1000
     # the cost every who/timeline pays once per archive change (a new article): the entity index
     began = time.perf_counter()
     archive.version()
@@ -308,6 +313,7 @@ def run_queries(db: Path, args) -> dict:
     began = time.perf_counter()
     briefings._entity_index()
     index_ms = (time.perf_counter() - began) * 1000
+    entity_names = archive.db.execute("SELECT COUNT(*) FROM entity_counts").fetchone()[0]
 
     results = {}
     only = set(args.ops.split(",")) if args.ops else None
@@ -335,7 +341,7 @@ def run_queries(db: Path, args) -> dict:
               + ", ".join(f"{value!r} {ms:.0f} ms" for ms, value in slowest), file=sys.stderr)
     briefings.close()
     return {"articles": articles, "newest": newest.isoformat(), "open_ms": open_ms, "version_ms": version_ms,
-            "entity_index_ms": index_ms, "ops": results, "rss_after_open_mb": rss_open, "rss_peak_mb": rss_peak_mb(),
+            "entity_index_ms": index_ms, "entity_names": entity_names, "warm_up_ms": warm_up_ms, "ops": results, "rss_after_open_mb": rss_open, "rss_peak_mb": rss_peak_mb(),
             "files": db_files(db), "reps": args.reps, "op_seconds": args.op_seconds,
             "load": [load_start, os.getloadavg()[0]]}
 
@@ -393,7 +399,8 @@ def report(gen: dict | None, q: dict | None, sizes: list[tuple[str, int]] | None
                   f"{r['max_ms']:.1f} | {ok} |")
         print(f"\nPaid by the first /who or /timeline after any change to the archive: "
               f"`Archive.version()` {q['version_ms']:.0f} ms on every call, entity index rebuild "
-              f"{q['entity_index_ms']:.0f} ms. Opening the archive: {q['open_ms']:.0f} ms.\n")
+              f"{q['entity_index_ms']:.0f} ms ({q.get('entity_names', 0):,} names). Once per process: opening "
+              f"the archive {q['open_ms']:.0f} ms, warm-up (gazetteers, language model) {q.get('warm_up_ms', 0):.0f} ms.\n")
         print("| measure | value | goal |")
         print("|---|---:|---:|")
         print(f"| database file | {fmt_bytes(files['db'])} | |")

@@ -430,6 +430,8 @@ def who(state: State, name: tuple[str, ...], as_json: bool) -> None:
               f"{len(dossier.articles)}{'+' if len(dossier.articles) >= 10 else ''} articles)[/]")
     if dossier.aliases:
         out.print(f"[dim]also written: {escape(', '.join(dossier.aliases))}[/]")
+    if dossier.others:
+        out.print(f"[dim]“{escape(dossier.query)}” may also mean: {escape(', '.join(dossier.others))}[/]")
     if dossier.first_seen:
         out.print(f"[dim]first seen {_date(dossier.first_seen)}, last seen {_date(dossier.last_seen)} "
                   "(publish dates)[/]")

@@ -87,3 +87,19 @@ def test_timeline_chart_is_a_png(seeded):
     assert 10_000 < len(png) < 1_000_000
     empty_timeline, empty_png = seeded.timeline_chart("1990")
     assert empty_timeline.events == [] and empty_png[:4] == b"\x89PNG"
+
+
+def test_a_shared_surname_gives_one_person_and_names_the_other(briefings):
+    """"Faulkner" with two Faulkners in the archive: the dossier of the most mentioned one, not a
+    mix of both, and the other offered by name."""
+    briefings.ingest_text("Council vote\n\nDaniel Faulkner, the council leader, said the vote would pass. "
+                          "Daniel Faulkner spoke in Leeds on Monday. Faulkner later left.")
+    briefings.ingest_text("Court ruling\n\nThe judge, Nichole Faulkner, read the ruling in York on Tuesday.")
+    dossier = briefings.who("Faulkner")
+    assert dossier.name == "Daniel Faulkner" and dossier.others == ["Nichole Faulkner"]
+    assert "Nichole Faulkner" not in dossier.aliases
+    assert all("Nichole" not in s.text for s in dossier.summary)
+    from bot.telegram import render
+
+    assert "may also mean Nichole Faulkner: /who Nichole Faulkner" in render.dossier_reply(dossier)
+    assert briefings.who("Nichole Faulkner").others == []

@@ -163,6 +163,8 @@ class Dossier:
     mentions: int
     first_seen: str | None
     last_seen: str | None
+    #: Other entities the query matched ("Faulkner": another person of that name), best first.
+    others: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

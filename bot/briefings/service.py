@@ -47,8 +47,9 @@ DEFAULT_DIGEST_TIME = "08:00"
 DOSSIER_ARTICLES = 20
 #: A timeline reads at most this many dated mentions, the latest ones; a period reaches earlier.
 TIMELINE_WINDOW = 500
-#: A digest lists the dated events of at most this many of its period's event mentions.
-DIGEST_EVENTS = 300
+#: A digest lists the dated events of at most this many of its period's event mentions (the
+#: earliest; it shows ten and points to /timeline for the rest).
+DIGEST_EVENTS = 100
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -363,6 +364,11 @@ class Briefings:
 
     def resolve_entity(self, query: str) -> tuple[str, str, list[str]]:
         """(canonical name, type, every archive name linked to it) for a user's query."""
+        canonical, kind, group, _ = self._resolve(query)
+        return canonical, kind, group
+
+    def _resolve(self, query: str) -> tuple[str, str, list[str], list[str]]:
+        """``resolve_entity`` plus the other entities the query could mean ("Faulkner": two people)."""
         name = clean_name(query)
         known, links = self._entity_index()
         resolution = resolve_query(name, known)
@@ -371,9 +377,15 @@ class Briefings:
         first = resolution.matches[0]
         canonical = links.get(first, first[0])
         kind = first[1]
+
+        def same(match: tuple[str, str]) -> bool:  # a spelling of the first match, not a namesake
+            return match[1] == kind and (links.get(match, match[0]) == canonical
+                                         or match[0].casefold() == first[0].casefold())
+
         group = sorted({n for (n, k), c in links.items() if c == canonical and k == kind}
-                       | {n for n, k in resolution.matches if k == kind} | {canonical})
-        return canonical, kind, group
+                       | {n for n, k in resolution.matches if same((n, k))} | {canonical})
+        others = list(dict.fromkeys(links.get(m, m[0]) for m in resolution.matches if not same(m)))
+        return canonical, kind, group, [n for n in others if n != canonical]
 
     def entities(self, *, limit: int = 20) -> list[EntityCount]:
         """The most mentioned people, organisations and places, aliases merged."""
@@ -390,7 +402,7 @@ class Briefings:
 
     def who(self, query: str, *, sentences: int = 5, related: int = 10, articles: int = 10) -> Dossier:
         """What the archive says about an entity: role, summary, quotes, related, sources."""
-        canonical, kind, names = self.resolve_entity(query)
+        canonical, kind, names, others = self._resolve(query)
         span = self.archive.entity_span(names)
         recent = self.archive.articles_mentioning(names, limit=max(articles, DOSSIER_ARTICLES))
         citations = {a.article_id: Citation(a.article_id, a.title, a.source, a.published_at) for a in recent}
@@ -414,7 +426,7 @@ class Briefings:
             roles=roles, summary=self._dossier_summary(names, recent[:DOSSIER_ARTICLES], citations, sentences),
             quotes=quotes, related=related_entities,
             articles=[EntityArticleView(a.mentions, citations[a.article_id]) for a in recent[:articles]],
-            mentions=span[2], first_seen=span[0], last_seen=span[1],
+            mentions=span[2], first_seen=span[0], last_seen=span[1], others=others[:5],
         )
 
     def _cite(self, article_id: int, known: dict[int, Citation]) -> Citation:

@@ -261,6 +261,9 @@ def dossier_reply(dossier: Dossier) -> str:
             f"{shown}{'+' if shown >= 10 else ''} article(s)")
     if dossier.aliases:
         head += f"\n<i>Also written: {esc(', '.join(dossier.aliases))}</i>"
+    if dossier.others:
+        head += (f"\n<i>“{esc(dossier.query)}” may also mean {esc(', '.join(dossier.others))}: "
+                 f"/who {esc(dossier.others[0])}</i>")
     if dossier.first_seen:
         head += (f"\n<i>First seen {esc(_date(dossier.first_seen))}, last seen {esc(_date(dossier.last_seen))} "
                  "(publish dates)</i>")
@@ -436,7 +439,7 @@ def _events(events: Sequence[TimelineEvent], limit: int = 10) -> str:
     lines = [f"• <b>{esc(e.label or e.date)}</b> — {esc(e.line)}"
              + (f" <i>({', '.join(_citation(c) for c in e.sources)})</i>" if e.sources else "")
              for e in events[:limit]]
-    more = f"\n<i>… and {len(events) - limit} more: /timeline</i>" if len(events) > limit else ""
+    more = "\n<i>… more with /timeline</i>" if len(events) > limit else ""  # a digest reads a capped number
     return "<b>New on the timeline</b>\n" + "\n".join(lines) + more
 
 

@@ -139,7 +139,8 @@ def _print_digest(digest: Digest, heading: str) -> None:
     out.print(f"[bold underline]{escape(heading)}[/]")
     since = f" since {digest.since}" if digest.since else ""
     shown = f", showing {len(digest.items)}" if len(digest.items) < digest.total_articles else ""
-    out.print(f"[dim]{digest.total_articles} article(s){since}{shown} · generated {digest.generated_at}[/]\n")
+    grouped = f" (the newest {digest.grouped} grouped)" if digest.capped else ""
+    out.print(f"[dim]{digest.total_articles} article(s){since}{grouped}{shown} · generated {digest.generated_at}[/]\n")
     if not digest.items:
         out.print("No new articles.")
     for item in digest.items:

@@ -447,8 +447,12 @@ class Archive:
         return newest, mentions, int(deletions[0]) if deletions else 0
 
     @_locked
-    def count_articles(self) -> int:
-        return self.db["articles"].count
+    def count_articles(self, *, since: str | None = None, until: str | None = None) -> int:
+        """Articles ingested in [``since``, ``until``) (all of them without either)."""
+        where, params = self._ingested_between(since, until)
+        if where is None:
+            return self.db["articles"].count
+        return self.db.execute(f"SELECT COUNT(*) FROM articles WHERE {where}", params).fetchone()[0]
 
     @_locked
     def delete_article(self, article_id: int) -> None:

@@ -65,3 +65,18 @@ def test_watch_by_alias_puts_the_story_first(briefings):
     pardon = briefings.ingest_text(PARDON_B)
     digest = briefings.digest(watch=["Aliyev"])  # a surname: linked to Ilham Aliyev
     assert digest.items[0].id == pardon.article_id and digest.items[0].watched == ["Ilham Aliyev"]
+
+
+def test_a_digest_over_the_cap_groups_the_newest_and_says_so(briefings, monkeypatch):
+    import bot.briefings.service as service
+    from bot.telegram import render
+
+    monkeypatch.setattr(service, "MAX_DIGEST_ARTICLES", 3)
+    ids = [briefings.ingest_text(f"Story {i}\n\nThe harbour board met about pier {i} and voted on it.").article_id
+           for i in range(5)]
+    digest = briefings.digest()
+    assert (digest.total_articles, digest.grouped, digest.capped) == (5, 3, True)
+    assert {item.id for item in digest.items} <= set(ids[-3:])  # the newest three
+    assert "from 5 article(s) (the newest 3 grouped)" in render.digest_reply(digest)
+    monkeypatch.setattr(service, "MAX_DIGEST_ARTICLES", 10)
+    assert not briefings.digest().capped

@@ -201,6 +201,13 @@ class Digest:
     until: str | None = None
     events: list[TimelineEvent] = field(default_factory=list)
     watched: list[str] = field(default_factory=list)
+    #: Articles grouped into stories: all of the period's, or the newest ``MAX_DIGEST_ARTICLES``.
+    grouped: int = 0
+
+    @property
+    def capped(self) -> bool:
+        """True when the period had more articles than a digest groups."""
+        return 0 < self.grouped < self.total_articles
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 300
-#: A digest reads at most this many articles of its period (clustering is pairwise).
+#: A digest groups at most this many articles of its period, the newest (and says so).
 MAX_DIGEST_ARTICLES = 1000
 #: Stories are compared on their title and lede: duplicates share the lede, not the whole text.
 LEDE_CHARS = 600
@@ -350,8 +350,10 @@ class Briefings:
                          change="" if previous_counts is None else trend(n, previous_counts.get(name, 0)))
             for name, kind, n, docs in top
         ]
-        return Digest(since_iso, utcnow(), items, top_entities, len(articles), until=until_iso,
-                      events=self._digest_events(ids), watched=list(watch))
+        total = len(articles) if len(articles) < MAX_DIGEST_ARTICLES else self.archive.count_articles(
+            since=since_iso, until=until_iso)
+        return Digest(since_iso, utcnow(), items, top_entities, total, until=until_iso,
+                      events=self._digest_events(ids), watched=list(watch), grouped=len(articles))
 
     # -- entities: /who, /entities --------------------------------------------------------
     def _entity_index(self) -> tuple[list[tuple[str, str, int]], dict[tuple[str, str], str]]:

@@ -191,7 +191,7 @@ def digest_reply(digest: Digest, *, offset: int = 0, page: int | None = None) ->
     if not digest.total_articles:
         return f"<b>Briefing</b>{since}\n\nNo articles yet."
     head = (f"<b>Briefing</b>{since} — stories {_range(offset, len(items))}, from {digest.total_articles} "
-            f"article(s)\n<i>generated {esc(digest.generated_at)}</i>")
+            f"article(s){_grouped(digest)}\n<i>generated {esc(digest.generated_at)}</i>")
     if digest.watched and offset == 0:
         head += f"\n<b>Watching:</b> {esc(', '.join(digest.watched))} (their stories first)"
     blocks = []
@@ -208,6 +208,11 @@ def digest_reply(digest: Digest, *, offset: int = 0, page: int | None = None) ->
         blocks.append(block)
     return _join(head, *blocks, _entities(digest.top_entities, "Most mentioned") if offset == 0 else "",
                  _events(digest.events) if offset == 0 else "")
+
+
+def _grouped(digest: Digest) -> str:
+    """" (the newest 1000 grouped)" when a long period was capped."""
+    return f" (the newest {digest.grouped} grouped)" if digest.capped else ""
 
 
 def help_text(commands: Sequence[CommandHelp], *, min_chars: int, max_bytes: int) -> str:
@@ -449,7 +454,7 @@ def digest_text(digest: Digest) -> str:
     if not digest.items:
         return f"<b>Your briefing</b>{since}\n\nNo new articles."
     head = (f"<b>Your briefing</b>{since} — {len(digest.items)} stor{'y' if len(digest.items) == 1 else 'ies'} "
-            f"from {digest.total_articles} new article(s), watched names first")
+            f"from {digest.total_articles} new article(s){_grouped(digest)}, watched names first")
     if digest.watched:
         head += f"\n<b>Watching:</b> {esc(', '.join(digest.watched))}"
     return _join(

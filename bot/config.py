@@ -25,6 +25,9 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "200", "Shortest message stored as an article; shorter text is treated as a command or chat"
     ),
     "BRIEFING_FETCH_TIMEOUT": ("15", "Seconds allowed to fetch a linked web page (connect, read and total)"),
+    "BRIEFING_FETCH_PRIVATE": (
+        "0", "1: also fetch links and feeds on private, loopback and link-local addresses; 0: refuse them"
+    ),
     "TELEGRAM_RATE_LIMIT": ("1", "1: pace outgoing messages to Telegram's flood limits; 0: send at once"),
     "TELEGRAM_WEBHOOK_URL": ("", "Public HTTPS URL Telegram posts updates to; empty means long polling"),
     "TELEGRAM_WEBHOOK_LISTEN": ("0.0.0.0", "Address the webhook server listens on"),
@@ -49,6 +52,7 @@ class Settings:
     briefing_log_level: str = "INFO"
     briefing_min_article_chars: int = 200
     briefing_fetch_timeout: int = 15
+    briefing_fetch_private: int = 0
     telegram_rate_limit: int = 1
     telegram_webhook_url: str = ""
     telegram_webhook_listen: str = VARIABLES["TELEGRAM_WEBHOOK_LISTEN"][0]

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.briefings import InvalidArgument
+from bot.briefings import Briefings, InvalidArgument
 from bot.briefings.feeds import add_feed, backoff, due_feeds, export_opml, parse_opml, poll_feed
 
 from .webserver import FixtureServer
@@ -35,6 +35,11 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <updated>2026-05-30T10:00:00Z</updated>
 <content type="html">&lt;p&gt;{body}&lt;/p&gt;</content></entry>
 </feed>""".format(body="Dock workers returned to work on Saturday after a ten-day strike over pay. " * 12)
+
+
+@pytest.fixture
+def briefings(archive):
+    return Briefings(archive, allow_private_urls=True)  # the feed server is on loopback
 
 
 @pytest.fixture

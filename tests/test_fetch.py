@@ -119,12 +119,12 @@ def site():
 @pytest.fixture
 def briefings(archive):
     """Briefings over the real SQLite archive of tests/conftest.py, with a small input limit."""
-    return Briefings(archive, max_input_bytes=MAX)
+    return Briefings(archive, max_input_bytes=MAX, allow_private_urls=True)  # the test site is on loopback
 
 
 # -- fetch_url ------------------------------------------------------------------------------
 def test_article_page_gives_text_title_date_and_source(site):
-    doc = fetch_url(f"{site}/ok.html", max_bytes=MAX, timeout=5)
+    doc = fetch_url(f"{site}/ok.html", max_bytes=MAX, timeout=5, allow_private=True)
     assert doc.title == "Ferry strike ends after pay deal"
     assert doc.published_at.startswith("2025-02-03")
     assert doc.source == "Coast Herald"
@@ -133,14 +133,14 @@ def test_article_page_gives_text_title_date_and_source(site):
 
 
 def test_redirects_are_followed_and_the_asked_url_kept(site):
-    doc = fetch_url(f"{site}/redirect", max_bytes=MAX, timeout=5)
+    doc = fetch_url(f"{site}/redirect", max_bytes=MAX, timeout=5, allow_private=True)
     assert "Nordlinjen" in doc.text and doc.url == f"{site}/redirect"
 
 
 def test_plain_text_and_declared_charsets(site):
-    plain = fetch_url(f"{site}/plain.txt", max_bytes=MAX, timeout=5)
+    plain = fetch_url(f"{site}/plain.txt", max_bytes=MAX, timeout=5, allow_private=True)
     assert plain.title == "Ferry strike ends" and "Ferry crews" in plain.text
-    latin = fetch_url(f"{site}/latin1.html", max_bytes=MAX, timeout=5)
+    latin = fetch_url(f"{site}/latin1.html", max_bytes=MAX, timeout=5, allow_private=True)
     assert "Mondäy café" in latin.text
 
 
@@ -156,21 +156,21 @@ def test_plain_text_and_declared_charsets(site):
 ])
 def test_pages_that_cannot_be_stored_say_why(site, path, error, words):
     with pytest.raises(error, match=words.replace("(", r"\(").replace(".", r"\.")):
-        fetch_url(f"{site}{path}", max_bytes=MAX, timeout=5)
+        fetch_url(f"{site}{path}", max_bytes=MAX, timeout=5, allow_private=True)
 
 
 def test_a_page_without_enough_main_text_is_not_an_article(site):
     with pytest.raises(NoTextFound, match="no article text found"):
-        fetch_url(f"{site}/nav.html", max_bytes=MAX, timeout=5, min_chars=200)
-    assert len(fetch_url(f"{site}/ok.html", max_bytes=MAX, timeout=5, min_chars=200).text) > 200
+        fetch_url(f"{site}/nav.html", max_bytes=MAX, timeout=5, allow_private=True, min_chars=200)
+    assert len(fetch_url(f"{site}/ok.html", max_bytes=MAX, timeout=5, allow_private=True, min_chars=200).text) > 200
 
 
 def test_slow_servers_time_out(site):
     started = time.monotonic()
     with pytest.raises(FetchFailed, match=r"did not answer within 0\.5 s"):
-        fetch_url(f"{site}/slow.html", max_bytes=MAX, timeout=0.5)
+        fetch_url(f"{site}/slow.html", max_bytes=MAX, timeout=0.5, allow_private=True)
     with pytest.raises(FetchFailed, match=r"took longer than 1 s"):
-        fetch_url(f"{site}/drip.html", max_bytes=MAX, timeout=1)
+        fetch_url(f"{site}/drip.html", max_bytes=MAX, timeout=1, allow_private=True)
     assert time.monotonic() - started < 4
 
 
@@ -179,10 +179,37 @@ def test_unreachable_hosts_and_non_web_urls():
         sock.bind(("127.0.0.1", 0))
         closed = sock.getsockname()[1]
     with pytest.raises(FetchFailed, match="connection refused"):
-        fetch_url(f"http://127.0.0.1:{closed}/x", max_bytes=MAX, timeout=2)
+        fetch_url(f"http://127.0.0.1:{closed}/x", max_bytes=MAX, timeout=2, allow_private=True)
     for url in ("ftp://example.org/file", "file:///etc/passwd", "javascript:alert(1)", "no url", "http://"):
         with pytest.raises(InvalidArgument, match="only http:// and https://"):
             fetch_url(url, max_bytes=MAX, timeout=2)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "10.1.2.3", "192.168.0.10", "172.16.5.5", "169.254.169.254",
+                                  "100.64.0.1", "0.0.0.0", "[::1]", "[fe80::1]", "[::ffff:127.0.0.1]", "[fd00::5]"])
+def test_private_and_local_addresses_are_refused_by_default(host):
+    with pytest.raises(FetchFailed, match="private or local address"):
+        fetch_url(f"http://{host}:9/page", max_bytes=MAX, timeout=2)
+
+
+def test_a_redirect_to_a_local_address_is_refused(site):
+    """The check runs on every request: a public page cannot bounce the bot onto the intranet."""
+    from bot.briefings.fetch import check_public, public_only
+
+    check_public("93.184.216.34")  # a public address literal: allowed, no DNS needed
+    hooks = public_only(False)["request"]
+    import httpx
+
+    with pytest.raises(FetchFailed, match="127.0.0.1"):
+        hooks[0](httpx.Request("GET", f"{site}/redirect"))  # what httpx calls before each hop
+    assert public_only(True) == {}
+
+
+def test_the_bot_refuses_local_links_unless_configured(archive, site):
+    strict = Briefings(archive, max_input_bytes=MAX)
+    with pytest.raises(FetchFailed, match="BRIEFING_FETCH_PRIVATE=1"):
+        ingest_url(strict, f"{site}/ok.html", timeout=5)
+    assert archive.count_articles() == 0
 
 
 # -- ingest_url / ingest_upload -------------------------------------------------------------

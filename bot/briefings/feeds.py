@@ -17,7 +17,7 @@ import httpx
 from storage import FeedRow
 
 from .errors import BriefingError, FetchFailed, InvalidArgument, NoTextFound
-from .fetch import USER_AGENT, check_url, fetch_url, ingest_url
+from .fetch import USER_AGENT, check_url, fetch_url, ingest_url, public_only
 from .loaders import RawDocument, from_html
 from .models import IngestResult
 from .schedule import iso
@@ -90,7 +90,8 @@ def _ingest_entry(briefings: Briefings, entry, feed_title: str | None, timeout: 
         doc = _from_fragment(content, link)
     if doc is None and link:
         try:
-            doc = fetch_url(link, max_bytes=briefings.max_input_bytes, timeout=timeout)
+            doc = fetch_url(link, max_bytes=briefings.max_input_bytes, timeout=timeout,
+                            allow_private=briefings.allow_private_urls)
         except BriefingError as error:
             if not content:
                 raise
@@ -126,7 +127,8 @@ def poll_feed(briefings: Briefings, feed: FeedRow, *, now: datetime | None = Non
     if feed.modified:
         headers["If-Modified-Since"] = feed.modified
     own_client = client is None
-    client = client or httpx.Client(follow_redirects=True, max_redirects=5, timeout=httpx.Timeout(timeout))
+    client = client or httpx.Client(follow_redirects=True, max_redirects=5, timeout=httpx.Timeout(timeout),
+                                    event_hooks=public_only(briefings.allow_private_urls))
     try:
         response = client.get(feed.url, headers=headers)
         if response.status_code == 304:

@@ -9,7 +9,9 @@ Example::
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import socket
 import time
 from dataclasses import replace
 from pathlib import PurePath
@@ -50,12 +52,40 @@ def check_url(url: str) -> str:
     return url
 
 
-def fetch_url(url: str, *, max_bytes: int, timeout: float, min_chars: int = 0) -> RawDocument:
+def check_public(host: str) -> None:
+    """Refuse ``host`` if it is, or resolves to, a private, loopback, link-local or reserved address.
+
+    A bot that fetches any link it is sent would let anyone read the newsroom's intranet, the
+    cloud metadata service (169.254.169.254) or the bot's own machine. Checked before every
+    request, redirects included. Names that do not resolve are left to the request to report.
+    """
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)}
+    except (socket.gaierror, UnicodeError):
+        return
+    for text in addresses:
+        address = ipaddress.ip_address(text.split("%")[0])  # drop an IPv6 zone ("fe80::1%eth0")
+        mapped = getattr(address, "ipv4_mapped", None)
+        if not (mapped or address).is_global:
+            raise FetchFailed(f"{host} is a private or local address ({address}); only public web pages are "
+                              "fetched (BRIEFING_FETCH_PRIVATE=1 allows them)")
+
+
+def public_only(allow_private: bool) -> dict[str, list]:
+    """httpx ``event_hooks`` that run :func:`check_public` on every request (none if allowed)."""
+    if allow_private:
+        return {}
+    return {"request": [lambda request: check_public(request.url.host)]}
+
+
+def fetch_url(url: str, *, max_bytes: int, timeout: float, min_chars: int = 0,
+              allow_private: bool = False) -> RawDocument:
     """Download one page (at most ``max_bytes``, within ``timeout`` s) and extract its article.
 
     Follows up to five redirects; accepts only HTML and plain-text answers; main text shorter
     than ``min_chars`` (a menu, a login wall) is not an article. The document's ``url`` is the
-    one asked for (so the same link is recognised next time) and its origin "url".
+    one asked for (so the same link is recognised next time) and its origin "url". Private and
+    local addresses are refused unless ``allow_private`` (see :func:`check_public`).
     """
     url = check_url(url)
     host = urlsplit(url).hostname
@@ -66,6 +96,7 @@ def fetch_url(url: str, *, max_bytes: int, timeout: float, min_chars: int = 0) -
             max_redirects=MAX_REDIRECTS,
             timeout=httpx.Timeout(timeout),
             headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9"},
+            event_hooks=public_only(allow_private),
         ) as client, client.stream("GET", url) as response:
             if response.status_code >= 400:
                 reason = response.reason_phrase or "error"
@@ -112,7 +143,7 @@ def ingest_url(
         # the archive matches on the URL first, so this only builds the "already stored" result
         return briefings.ingest_document(RawDocument(stored.text, title=stored.title, url=url, origin="url"))
     doc = fetch_url(url, max_bytes=max_bytes or briefings.max_input_bytes, timeout=timeout,
-                    min_chars=min_chars)
+                    min_chars=min_chars, allow_private=briefings.allow_private_urls)
     return replace(briefings.ingest_document(doc), input=url)
 
 

@@ -94,11 +94,14 @@ class Briefings:
         method: str = DEFAULT_METHOD,
         summary_sentences: int = 3,
         max_input_bytes: int = 10_000_000,
+        allow_private_urls: bool = False,
     ) -> None:
         self.archive = archive
         self.method = get_method(method).name
         self.summary_sentences = summary_sentences
         self.max_input_bytes = max_input_bytes
+        #: Fetch links and feeds on private and local addresses too (intranets, tests).
+        self.allow_private_urls = allow_private_urls
         self._entities_cache: tuple | None = None
 
     @classmethod
@@ -108,6 +111,7 @@ class Briefings:
             method=settings.briefing_summarizer,
             summary_sentences=settings.briefing_summary_sentences,
             max_input_bytes=settings.briefing_max_input_bytes,
+            allow_private_urls=bool(settings.briefing_fetch_private),
         )
 
     def close(self) -> None:

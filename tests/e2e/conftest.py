@@ -95,6 +95,7 @@ def bot_settings(emulator, db: Path, **extra: str) -> Settings:
         "BRIEFING_DB": str(db),
         "TELEGRAM_RATE_LIMIT": "0",
         "BRIEFING_FETCH_TIMEOUT": "5",
+        "BRIEFING_FETCH_PRIVATE": "1",  # the test web server is on loopback
         **extra,
     }
     return Settings.load(env_file=None, environ=environ)

@@ -12,6 +12,7 @@ from telegram import Update
 
 from bot.config import Settings
 from bot.telegram import admin
+from bot.telegram import app as app_module
 from bot.telegram.app import BotConfigError, build_application
 from bot.telegram.handlers import APOLOGY
 from storage import SubscriptionRow
@@ -372,3 +373,24 @@ def test_a_button_carrying_another_lists_key_is_answered_not_crashed(bot):
         replies = texts(bot.press(reader, data))
         assert any("expired" in text for text in replies), (data, replies)
     assert bot.archive.recent_errors() == []
+
+
+def test_help_and_the_menu_show_each_role_what_it_may_run(bot):
+    helps = {who: one(bot.say(bot.user(user_id), "/help"))
+             for who, user_id in (("reader", READER), ("editor", EDITOR), ("admin", ADMIN), ("owner", OWNER))}
+    assert "/latest" in helps["reader"] and "/feed" not in helps["reader"] and "/stats" not in helps["reader"]
+    assert "/feed" in helps["editor"] and "/admin" not in helps["editor"]
+    assert "/admin" in helps["admin"] and "/export" in helps["admin"] and "/broadcast" not in helps["admin"]
+    assert "/broadcast" in helps["owner"]
+    # the menu: editors' commands for everyone, everything in each admin's own chat
+    bot.run(app_module._set_menus(bot.application))
+
+    def decoded(value):
+        return json.loads(value) if isinstance(value, str) else value
+
+    menus = {decoded(c.params["scope"])["chat_id"] if "scope" in c.params else None:
+             {command["command"] for command in decoded(c.params["commands"])}
+             for c in bot.api.calls if c.method == "setMyCommands"}
+    assert "feed" in menus[None] and "admin" not in menus[None]
+    assert {"admin", "broadcast", "latest"} <= menus[OWNER] and "admin" in menus[ADMIN]
+    assert READER not in menus and EDITOR not in menus

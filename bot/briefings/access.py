@@ -25,8 +25,22 @@ class AccessDenied(BriefingError):
     """The user may not do this; the message is one polite line."""
 
 
+#: The role a bot command needs; any other command needs ``DEFAULT_ROLE``.
+DEFAULT_ROLE = "reader"
+COMMAND_ROLES: dict[str, str] = {
+    "feed": "editor",  # adds sources that are ingested
+    "admin": "admin", "allow": "admin", "deny": "admin", "stats": "admin", "delete": "admin",
+    "export": "admin", "audit": "admin", "broadcast": "owner",
+}
+
+
 def at_least(role: str | None, needed: str) -> bool:
     return role is not None and RANK[role] >= RANK[needed]
+
+
+def may_run(role: str | None, command: str) -> bool:
+    """Whether ``role`` covers the bot command ``command`` (what /help and the menu show)."""
+    return at_least(role, COMMAND_ROLES.get(command, DEFAULT_ROLE))
 
 
 class Access:

@@ -38,7 +38,9 @@ from telegram.ext import ApplicationHandlerStop, filters
 from storage import Archive, ArticleNotFound
 
 from ..briefings import BriefingError, InvalidArgument, parse_id
-from ..briefings.access import MODES, ROLES, Access, AccessDenied, at_least, parse_user_id
+from ..briefings.access import (
+    COMMAND_ROLES, DEFAULT_ROLE, MODES, ROLES, Access, AccessDenied, at_least, parse_user_id,
+)
 from ..config import Settings
 from . import render
 from .context import BriefingContext
@@ -48,12 +50,6 @@ logger = logging.getLogger(__name__)
 
 GATE_GROUP = -1  # before every other handler group
 CONTENT_ROLE = "editor"
-DEFAULT_ROLE = "reader"
-COMMAND_ROLES: dict[str, str] = {
-    "feed": "editor",  # adds sources that are ingested
-    "admin": "admin", "allow": "admin", "deny": "admin", "stats": "admin", "delete": "admin",
-    "export": "admin", "audit": "admin", "broadcast": "owner",
-}
 BUTTON_ROLES: dict[str, str] = {"delete": "admin"}  # callback data prefix -> role
 DELETE_PATTERN = r"^delete:(\d{1,18}):(yes|no)$"
 DOCUMENT_LIMIT = 50_000_000  # bots may upload documents up to 50 MB

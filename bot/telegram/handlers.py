@@ -26,6 +26,7 @@ from telegram.ext import Application, CommandHandler
 from storage import ArticleNotFound
 
 from ..briefings import BriefingError, InvalidArgument
+from ..briefings.access import may_run
 from ..briefings.errors import EntityNotFound
 from ..briefings.feeds import add_feed, export_opml, parse_opml
 from ..briefings.fetch import check_upload, ingest_upload, ingest_url
@@ -111,8 +112,10 @@ async def start(update: Update, context: BriefingContext) -> None:
 async def help_command(update: Update, context: BriefingContext) -> None:
     """List the commands and what I store."""
     settings = context.settings
+    user, chat = update.effective_user, update.effective_chat
+    role = await asyncio.to_thread(context.access.role_of, user.id if user else None, chat.id if chat else None)
     await answer(update, context, render.help_text(
-        registered_commands(context.application),
+        [c for c in registered_commands(context.application) if may_run(role, c.name)],  # what they may run
         min_chars=settings.briefing_min_article_chars,
         max_bytes=min(settings.briefing_max_input_bytes, TELEGRAM_FILE_LIMIT),
     ))

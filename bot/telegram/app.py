@@ -201,7 +201,11 @@ async def _set_menus(application: Application) -> None:
     commands = handlers.registered_commands(application)
     menu = [BotCommand(c.name, c.description[:256]) for c in commands if may_run("editor", c.name)]
     full = [BotCommand(c.name, c.description[:256]) for c in commands]
-    users = await asyncio.to_thread(application.bot_data.briefings.archive.users)
+    try:
+        users = await asyncio.to_thread(application.bot_data.briefings.archive.users)
+    except Exception:  # the archive's trouble shows on the first command, not at start-up
+        logger.warning("could not read the admins for their command menus", exc_info=True)
+        users = []
     admins = [user_id for user_id, role, *_ in users if at_least(role, "admin")]
     try:
         await application.bot.set_my_commands(menu, rate_limit_args={"retries": 0})

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from .dates import Timex, find_timexes
+from .dates import Timex, find_timexes, fold_case
 from .dossier_nlp import Quote, Role, find_quotes, find_roles
 from .entities import Mention, extract_entities
 from .events import EventCandidate, extract_events
@@ -15,18 +15,24 @@ from .sentences import Span, split_sentences
 from .summarize import DEFAULT_METHOD, get_method, summarize
 
 
-#: Sentences that are about the publication, not the story: never picked for a summary.
-BOILERPLATE = re.compile(
+_OPENING = (
     r"^\W*(editor['’]?s note|read (more|also)|related( articles?)?:|subscribe|sign up|follow us|"
     r"you can (also )?follow|click here|share (this|on)|advertisement|thank you\W*$|all rights reserved|the views expressed)"
-    r"|\bsubscrib(e|ing) (to|on) (our|a monthly)",
-    re.IGNORECASE,
 )
+_PROMPT = r"\bsubscrib(e|ing) (to|on) (our|a monthly)"
+#: Sentences that are about the publication, not the story: never picked for a summary.
+BOILERPLATE = re.compile(f"{_OPENING}|{_PROMPT}", re.IGNORECASE)
+#: Its two parts, for a cheaper test: the opening is tried at the start only, and the prompt
+#: (which may come anywhere) only in the sentences that hold "subscrib".
+_OPENING_RE = re.compile(_OPENING, re.IGNORECASE)
+_PROMPT_RE = re.compile(_PROMPT, re.IGNORECASE)
 
 
 def is_boilerplate(sentence: str) -> bool:
     """True for newsroom furniture: editor's notes, subscribe/follow prompts, credits."""
-    return BOILERPLATE.search(sentence) is not None
+    return _OPENING_RE.match(sentence) is not None or (
+        "subscrib" in fold_case(sentence) and _PROMPT_RE.search(sentence) is not None
+    )
 
 
 def _candidates(spans: tuple[Span, ...]) -> list[int]:

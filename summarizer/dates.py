@@ -49,8 +49,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
-__all__ = ["PRECISIONS", "Timex", "find_timexes", "precision_of", "sort_key", "value_span"]
+__all__ = ["PRECISIONS", "Timex", "find_timexes", "fold_case", "precision_of", "sort_key", "value_span"]
 
 
 @dataclass(frozen=True)
@@ -525,20 +526,101 @@ def _year_of_spec(spec: str | None) -> tuple[int | None, int | None]:
 # --------------------------------------------------------------------------------------------
 
 _Handler = Callable[[re.Match, str], "_Cand | list[_Cand] | None"]
-_RULES: list[tuple[re.Pattern, re.Pattern | None, _Handler, int]] = []
-
-_T_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-_T_UNIT = r"(?i:second|minute|hour|day|night|week|fortnight|month|quarter|year|decade|centur|millenni)"
 
 
-def _rule(pattern: str, priority: int = 0, trigger: str | None = None) -> Callable[[_Handler], _Handler]:
-    """Register a handler for ``pattern``; ``trigger`` is a cheap test a line must pass first."""
+class _Rule(NamedTuple):
+    pattern: re.Pattern
+    handler: _Handler
+    priority: int
+
+
+_RULES: list[_Rule] = []
+#: Which rules (indexes into _RULES) a line may match, by what it holds (see :func:`_rule`).
+_BY_WORD: dict[str, set[int]] = {}  # a word in any case (folded to lower case here)
+_BY_CASED: dict[str, set[int]] = {}  # a string as written
+_BY_SHAPE: dict[re.Pattern, set[int]] = {}  # a match of a regex
+_ALWAYS: set[int] = set()  # rules with no trigger: tried on every line
+
+_T_MONTH = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_T_UNIT = ("second", "minute", "hour", "day", "night", "week", "fortnight", "month", "quarter", "year",
+           "decade", "centur", "millenni")
+#: Where a match begins for most rules: the start of a word (no word character before it).
+_AT_WORD = r"\b\w"
+_GLOBAL_FLAGS = re.compile(r"^\(\?[aiLmsux]+\)")
+#: Characters that a case-insensitive regex takes for an ASCII letter but ``str.lower`` does not.
+_CASE_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def fold_case(text: str) -> str:
+    """``text`` in lower case, so that a substring test on it finds an ASCII word wherever an
+    ``(?i)`` regex would (which also takes "ſ" for "s", "ı" and "İ" for "i")."""
+    return text.lower() if text.isascii() else text.translate(_CASE_FOLD).lower()
+
+
+def _rule(
+    pattern: str, priority: int = 0, *, words: tuple[str, ...] = (), cased: tuple[str, ...] = (),
+    shape: str | None = None, starts: str | None = None,
+) -> Callable[[_Handler], _Handler]:
+    """Register a handler for ``pattern``, tried only on the lines that pass its trigger.
+
+    The trigger is a cheap necessary condition of the pattern: the line holds one of ``words``
+    (letters and digits) in any case, one of ``cased`` as written, or a match of the regex
+    ``shape`` (for digits). It must never be stricter than the pattern; it only saves running the
+    pattern where it cannot match (see :func:`_rules_for`: much cheaper than a case-insensitive
+    regex per rule and line). A rule with no trigger is tried on every line.
+
+    ``starts`` is what every match of the pattern begins with (:data:`_AT_WORD`: the start of a
+    word), put in front as a lookahead: the regex engine then skips the other positions at once
+    instead of trying each alternative of the pattern there. It changes no match.
+    """
+    if not all(word.isascii() and word.isalnum() for word in words + cased):
+        raise ValueError("trigger words are ASCII letters and digits (see _rules_for)")
+    compiled = re.compile(pattern)
+    if starts:
+        body = _GLOBAL_FLAGS.sub("", pattern, count=1)
+        compiled = re.compile(f"(?={starts})(?:{body})", compiled.flags)
 
     def register(handler: _Handler) -> _Handler:
-        _RULES.append((re.compile(pattern), re.compile(trigger) if trigger else None, handler, priority))
+        index = len(_RULES)
+        _RULES.append(_Rule(compiled, handler, priority))
+        for word in words:
+            _BY_WORD.setdefault(word.lower(), set()).add(index)
+        for word in cased:
+            _BY_CASED.setdefault(word, set()).add(index)
+        if shape:
+            _BY_SHAPE.setdefault(re.compile(shape), set()).add(index)
+        if not (words or cased or shape):
+            _ALWAYS.add(index)
+        _rules_of_word.cache_clear()
         return handler
 
     return register
+
+
+def _rules_for(line: str) -> list[_Rule]:
+    """The rules whose trigger ``line`` passes, in the order they were registered.
+
+    Trigger words and strings are letters and digits only, so a line holds one exactly when one
+    of its words (runs of ``\\w``) does: the line is read as a set of words, and what each word
+    triggers is worked out once per word (:func:`_rules_of_word`).
+    """
+    tried = set(_ALWAYS).union(*map(_rules_of_word, set(_WORD_RUN.findall(line))))
+    for shape, rules in _BY_SHAPE.items():
+        if not rules <= tried and shape.search(line):
+            tried |= rules
+    return [_RULES[index] for index in sorted(tried)]
+
+
+_WORD_RUN = re.compile(r"\w+")
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _rules_of_word(word: str) -> frozenset[int]:
+    """The rules a word triggers: it holds one of their ``words`` (in any case) or ``cased``."""
+    folded = fold_case(word)
+    found = [rules for trigger, rules in _BY_WORD.items() if trigger in folded]
+    found += [rules for trigger, rules in _BY_CASED.items() if trigger in word]
+    return frozenset().union(*found)
 
 
 def _before(line: str, match: re.Match | int, width: int = 24) -> str:
@@ -561,7 +643,7 @@ _AMOUNT_AFTER = re.compile(
 
 
 @_rule(rf"\b(?:{_WEEKDAY}{_COMMA})?(?P<m>{_MONTH_ANY})\s*(?P<d>{_DAY})(?![\d:.,]\d)(?!\w)"
-       rf"(?:{_COMMA}(?P<y>{_YEAR4})(?![\d,]\d))?", priority=3, trigger=_T_MONTH)
+       rf"(?:{_COMMA}(?P<y>{_YEAR4})(?![\d,]\d))?", priority=3, cased=_T_MONTH, starts=_AT_WORD)
 def _month_day(m: re.Match, line: str) -> _Cand | None:
     if m["y"] is None and _AMOUNT_AFTER.match(_after(line, m)):
         return None  # "May 5 percent", "Jan 3 million"
@@ -575,7 +657,7 @@ def _day_cand(m: re.Match) -> _Cand:
 
 
 @_rule(rf"\b(?:{_WEEKDAY}{_COMMA})?(?:the\s+)?(?P<d>{_DAY})(?:\s+of)?\s+(?P<m>{_MONTH_ANY})(?!\w)"
-       rf"(?:{_COMMA}(?P<y>{_YEAR4})(?![\d,]\d))?", priority=3, trigger=_T_MONTH)
+       rf"(?:{_COMMA}(?P<y>{_YEAR4})(?![\d,]\d))?", priority=3, cased=_T_MONTH, starts=_AT_WORD)
 def _day_month(m: re.Match, line: str) -> _Cand | None:
     if re.search(r"(?:\d[.,]?|[$€£#])\s*$", _before(line, m, 4)):
         return None
@@ -588,7 +670,8 @@ def _day_month(m: re.Match, line: str) -> _Cand | None:
 
 
 @_rule(rf"\b(?P<m>{_MONTH_ANY})\s*(?P<d1>{_DAY})\s*(?:[-–—]|to|through|until)\s*(?P<d2>{_DAY})"
-       rf"(?![\d:.,]\d)(?!\w)(?:{_COMMA}(?P<y>{_YEAR4})(?![\d,]\d))?", priority=4, trigger=_T_MONTH)
+       rf"(?![\d:.,]\d)(?!\w)(?:{_COMMA}(?P<y>{_YEAR4})(?![\d,]\d))?", priority=4, cased=_T_MONTH,
+       starts=_AT_WORD)
 def _month_day_range(m: re.Match, line: str) -> _Cand | None:
     d1, d2 = _day(m["d1"]), _day(m["d2"])
     if not d1 < d2:
@@ -600,7 +683,7 @@ def _month_day_range(m: re.Match, line: str) -> _Cand | None:
 
 
 @_rule(rf"\b(?P<m>{_MONTH_ANY})(?:\s+of)?{_COMMA}(?P<y>{_YEAR_SPEC})(?![\d,]\d)",
-       priority=2, trigger=_T_MONTH)
+       priority=2, cased=_T_MONTH, starts=_AT_WORD)
 def _month_year(m: re.Match, line: str) -> _Cand | None:
     year, relative = _year_of_spec(m["y"])
     month = _month(m["m"])
@@ -616,7 +699,7 @@ _MAY_CUE = re.compile(
 )
 
 
-@_rule(rf"\b(?P<m>{_MONTH_FULL})\b", priority=1, trigger=_T_MONTH)
+@_rule(rf"\b(?P<m>{_MONTH_FULL})\b", priority=1, cased=_T_MONTH, starts=_AT_WORD)
 def _month_alone(m: re.Match, line: str) -> _Cand | None:
     name = m["m"]
     before = _before(line, m)
@@ -633,7 +716,7 @@ def _month_alone(m: re.Match, line: str) -> _Cand | None:
 
 
 @_rule(rf"(?i:\bthe\s+)(?P<o>(?i:first|second|third|fourth|last|final))\s+(?i:week)\s+of\s+"
-       rf"(?P<m>{_MONTH_FULL})(?:{_COMMA}(?P<y>{_YEAR4}))?\b", priority=3, trigger=_T_MONTH)
+       rf"(?P<m>{_MONTH_FULL})(?:{_COMMA}(?P<y>{_YEAR4}))?\b", priority=3, cased=_T_MONTH, starts=_AT_WORD)
 def _week_of_month(m: re.Match, line: str) -> _Cand | None:
     month = _month(m["m"])
     ordinal = m["o"].lower()
@@ -657,7 +740,8 @@ def _week_of_month(m: re.Match, line: str) -> _Cand | None:
 
 
 @_rule(r"(?<![\w./-])(?P<y>(?:1[5-9]|20)\d\d)(?P<sep>[-/])(?P<m>0?[1-9]|1[0-2])(?P=sep)(?P<d>[0-3]?\d)"
-       r"(?:T(?P<h>[01]\d|2[0-3]):(?P<mi>[0-5]\d)(?::\d\d)?Z?)?(?![\w/-])", priority=5, trigger=r"\d")
+       r"(?:T(?P<h>[01]\d|2[0-3]):(?P<mi>[0-5]\d)(?::\d\d)?Z?)?(?![\w/-])", priority=5, shape=r"\d[-/]\d",
+       starts=_AT_WORD)
 def _iso_date(m: re.Match, line: str) -> _Cand | None:
     try:
         value = date(int(m["y"]), int(m["m"]), int(m["d"])).isoformat()
@@ -669,7 +753,7 @@ def _iso_date(m: re.Match, line: str) -> _Cand | None:
 
 
 @_rule(r"(?<![\w./,$€£#-])(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[01]?\d)(?P=sep)(?P<y>\d{4}|\d\d)"
-       r"(?![\w/]|[.,]\d)", priority=4, trigger=r"\d[./]\d")
+       r"(?![\w/]|[.,]\d)", priority=4, shape=r"\d[./]\d", starts=_AT_WORD)
 def _numeric_date(m: re.Match, line: str) -> _Cand | None:
     a, b, y = int(m["a"]), int(m["b"]), m["y"]
     if m["sep"] == "." and len(y) != 4:
@@ -727,7 +811,7 @@ _NAME_BEFORE = re.compile(
 
 
 @_rule(rf"(?:(?<=\b[Mm]id-)|(?<=\b[Pp]re-)|(?<=\b[Pp]ost-)|(?<![\w$€£#.,/-])){_YEAR4}"
-       r"(?![\w%]|[.,]\d|[-–/]\d)", trigger=r"\d\d\d\d")
+       r"(?![\w%]|[.,]\d|[-–/]\d)", shape=r"\d\d\d\d", starts=_AT_WORD)
 def _year(m: re.Match, line: str) -> _Cand | None:
     if not _is_year(line, m.start(), m.end()):
         return None
@@ -736,7 +820,7 @@ def _year(m: re.Match, line: str) -> _Cand | None:
 
 @_rule(rf"(?i:(?P<pre>from|between)\s+)?(?<![\w$€£#.,/-])(?P<y1>{_YEAR4})"
        rf"\s*(?P<sep>[-–—]|(?i:to|through|until|till|and))\s*(?P<y2>{_YEAR4}|\d\d)(?![\w%]|[.,]\d)",
-       priority=2, trigger=r"\d\d\d\d")
+       priority=2, shape=r"\d\d\d\d", starts=r"\w")
 def _year_range(m: re.Match, line: str) -> _Cand | None:
     y1 = int(m["y1"])
     y2 = int(m["y2"]) if len(m["y2"]) == 4 else y1 // 100 * 100 + int(m["y2"])
@@ -757,7 +841,7 @@ def _year_range(m: re.Match, line: str) -> _Cand | None:
     return _Cand(m.start(), m.end(), "DATE", first.resolve, parts=(first, second))
 
 
-@_rule(r"(?<![\w$€£#])['’](?P<yy>\d\d)(?![\w'’%]|[.,]\d)", trigger=r"['’]\d\d")
+@_rule(r"(?<![\w$€£#])['’](?P<yy>\d\d)(?![\w'’%]|[.,]\d)", shape=r"['’]\d\d")
 def _short_year(m: re.Match, line: str) -> _Cand | None:
     cue = r"(?i)\b(?:in|since|of|from|to|by|until|class|early|late|mid|summer|spring|autumn|fall|winter)\s+$"
     if not re.search(cue, _before(line, m)):
@@ -773,7 +857,7 @@ _DECADE_CUE = re.compile(r"(?i)(?:\bthe\s+(?:early|late|mid)[-\s]|mid-|\d0['’]
 
 
 @_rule(r"(?i:\bthe\s+)?(?:(?P<c>1[0-9]|20)(?P<d>\d)0|['’](?P<dd>\d)0|(?<![\w'’$€£.,])(?P<d2>[2-9])0)"
-       r"['’]?s\b", priority=1, trigger=r"\d0['’]?s")
+       r"['’]?s\b", priority=1, shape=r"\d0['’]?s")
 def _decade(m: re.Match, line: str) -> _Cand | None:
     before = _before(line, m)
     if m["c"]:
@@ -796,7 +880,8 @@ _CENTURY_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, 
 
 @_rule(r"(?i)\bthe\s+(?:(?P<n>\d{1,2})(?:st|nd|rd|th)|(?P<w>twenty[-\s]first|first|second|third|fourth|fifth|"
        r"sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|"
-       r"seventeenth|eighteenth|nineteenth|twentieth))\s+century\b", priority=2, trigger=r"(?i)century")
+       r"seventeenth|eighteenth|nineteenth|twentieth))\s+century\b", priority=2, words=("century",),
+       starts=_AT_WORD)
 def _century(m: re.Match, line: str) -> _Cand | None:
     n = int(m["n"]) if m["n"] else _CENTURY_WORDS[re.sub(r"\s+", " ", m["w"].lower())]
     return _Cand(m.start(), m.end(), "DATE", _fixed(f"{n - 1:02d}"))
@@ -810,7 +895,7 @@ def _century(m: re.Match, line: str) -> _Cand | None:
        rf"(?:\s+(?:of\s+|in\s+)?(?P<y>{_YEAR_SPEC}))?"
        rf"|\b[Qq](?P<q>[1-4])(?:\s*(?:of\s+)?['’]?(?P<y2>{_YEAR4}|\d\d)\b)?(?!\w)"
        rf"|\b(?P<q3>[1-4])Q\s*['’]?(?P<y3>{_YEAR4}|\d\d)\b",
-       priority=3, trigger=r"(?i)quarter|Q[1-4]|[1-4]Q")
+       priority=3, words=("quarter", "q1", "q2", "q3", "q4", "1q", "2q", "3q", "4q"), starts=_AT_WORD)
 def _quarter(m: re.Match, line: str) -> _Cand | None:
     has_the = m.group(0).lower().startswith("the")
     if m["o"]:
@@ -838,7 +923,7 @@ def _quarter(m: re.Match, line: str) -> _Cand | None:
 
 @_rule(rf"(?i:\bthe\s+)?\b(?P<o>(?i:first|second|1st|2nd))[-\s](?i:half)\b"
        rf"(?:\s+of\s+(?P<y>{_YEAR_SPEC}|(?i:the\s+year)))?"
-       rf"|\b[Hh](?P<h>[12])\s+(?P<y2>{_YEAR4})\b", priority=3, trigger=r"(?i)half|H[12]")
+       rf"|\b[Hh](?P<h>[12])\s+(?P<y2>{_YEAR4})\b", priority=3, words=("half", "h1", "h2"), starts=_AT_WORD)
 def _half(m: re.Match, line: str) -> _Cand | None:
     if m["o"]:
         half = 1 if m["o"].lower() in ("first", "1st") else 2
@@ -857,7 +942,7 @@ def _half(m: re.Match, line: str) -> _Cand | None:
        rf"\b(?P<s>(?i:spring|summer|autumn|winter)|(?<=\bthe\s)fall|(?<=\bthis\s)fall|(?<=\blast\s)fall"
        rf"|(?<=\bnext\s)fall|Fall(?=\s+\d))"
        rf"(?:\s+(?:of\s+)?(?P<y>{_YEAR_SPEC}))?\b",
-       priority=2, trigger=r"(?i)spring|summer|autumn|winter|fall")
+       priority=2, words=("spring", "summer", "autumn", "winter", "fall"), starts=_AT_WORD)
 def _season(m: re.Match, line: str) -> _Cand | None:
     code = _SEASONS[m["s"].lower()]
     rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
@@ -883,7 +968,7 @@ def _season(m: re.Match, line: str) -> _Cand | None:
 
 @_rule(r"\b(?:(?i:fiscal)(?:\s+year)?\s+|FY\s?)(?P<y>\d{4}|['’]?\d\d)\b"
        r"|(?i:\bthe\s+(?P<rel>current\s+|last\s+|previous\s+|next\s+)?(?:financial|fiscal)\s+year)\b",
-       priority=3, trigger=r"(?i)fiscal|financial|FY")
+       priority=3, words=("fiscal", "financial", "fy"), starts=_AT_WORD)
 def _fiscal(m: re.Match, line: str) -> _Cand | None:
     if m["y"] is None:
         shift = {"last": -1, "previous": -1, "next": 1}.get((m["rel"] or "").strip().lower(), 0)
@@ -899,7 +984,7 @@ _REL_DAY = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
 
 @_rule(r"(?i:\b(?:earlier|later)\s+)?\b(?P<w>(?i:today|tonight|yesterday|tomorrow))\b"
        r"(?:\s+(?P<p>(?i:morning|afternoon|evening|night)))?",
-       priority=2, trigger=r"(?i)today|tonight|yesterday|tomorrow")
+       priority=2, words=("today", "tonight", "yesterday", "tomorrow"), starts=_AT_WORD)
 def _relative_day(m: re.Match, line: str) -> _Cand | None:
     word = m["w"].lower()
     if re.match(r"['’]s\s+(?:world|generation|society|youth|standards)", _after(line, m)):
@@ -916,7 +1001,7 @@ def _relative_day(m: re.Match, line: str) -> _Cand | None:
 
 
 @_rule(r"(?i)\bthe\s+day\s+(?P<w>before\s+yesterday|after\s+tomorrow)\b",
-       priority=3, trigger=r"(?i)yesterday|tomorrow")
+       priority=3, words=("yesterday", "tomorrow"), starts=_AT_WORD)
 def _two_days(m: re.Match, line: str) -> _Cand | None:
     offset = -2 if m["w"].lower().startswith("before") else 2
     resolve = _from_reference(lambda ref, ctx: (ref + timedelta(days=offset)).isoformat())
@@ -935,7 +1020,8 @@ def _part_of_last_day(code: str) -> Resolver:
 
 @_rule(r"(?i)\b(?P<rel>this|last)\s+(?P<p>morning|afternoon|evening|night)\b"
        r"|\b(?:in|during)\s+(?:early\s+|late\s+)?(?P<p2>morning|afternoon|evening)\s+"
-       r"(?=(?:trading|trade|session|deals)\b)", priority=2, trigger=r"(?i)morning|afternoon|evening|night")
+       r"(?=(?:trading|trade|session|deals)\b)", priority=2,
+       words=("morning", "afternoon", "evening", "night"), starts=_AT_WORD)
 def _part_of_day(m: re.Match, line: str) -> _Cand | None:
     if m["p2"]:  # "in morning trading"
         return _Cand(m.start("p2"), m.end("p2"), "TIME", _part_of_last_day(_PARTS_OF_DAY[m["p2"].lower()]))
@@ -949,7 +1035,7 @@ def _part_of_day(m: re.Match, line: str) -> _Cand | None:
 
 @_rule(rf"(?i:\b(?P<rel>last|next|this|coming|past)\s+)?\b(?P<wd>{_WEEKDAY})(?P<pl>s)?\b"
        rf"(?:\s+(?P<p>(?i:morning|afternoon|evening|night)))?",
-       priority=1, trigger=r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
+       priority=1, cased=tuple(day.title() for day in _WEEKDAYS), starts=_AT_WORD)
 def _weekday(m: re.Match, line: str) -> _Cand | None:
     weekday = _WEEKDAYS[m["wd"].lower()]
     rel = (m["rel"] or "").lower()
@@ -993,7 +1079,7 @@ _REL_OFFSET = {"this": 0, "current": 0, "the current": 0, "last": -1, "the last"
        r"the\s+(?:last|previous|next|coming|following|current))\s+)"
        r"(?P<u>(?i:week|weekend|month|year|quarter|decade|century))\b"
        r"(?!['’]s\s)(?!\s+(?:old|long|high|low))",
-       priority=2, trigger=_T_UNIT)
+       priority=2, words=("week", "month", "year", "quarter", "decade", "century"), starts=_AT_WORD)
 def _relative_unit(m: re.Match, line: str) -> _Cand | None:
     rel = re.sub(r"\s+", " ", m["rel"].lower())
     unit = m["u"].lower()
@@ -1008,7 +1094,8 @@ def _relative_unit(m: re.Match, line: str) -> _Cand | None:
     return _Cand(m.start(), m.end(), "DATE", _from_reference(lambda ref, ctx: _shift(ref, unit, offset)))
 
 
-@_rule(rf"(?i:\b(?P<rel>last|next|this)\s+)(?P<m>{_MONTH_FULL})\b", priority=2, trigger=_T_MONTH)
+@_rule(rf"(?i:\b(?P<rel>last|next|this)\s+)(?P<m>{_MONTH_FULL})\b", priority=2, cased=_T_MONTH,
+       starts=_AT_WORD)
 def _relative_month(m: re.Match, line: str) -> _Cand | None:
     month = _month(m["m"])
     rel = m["rel"].lower()
@@ -1026,7 +1113,7 @@ def _relative_month(m: re.Match, line: str) -> _Cand | None:
 
 @_rule(rf"(?i)\b(?P<n>{_NUMBER})\s+(?P<u>days?|weeks?|months?|years?|decades?|centur(?:y|ies))\s+"
        rf"(?P<dir>ago|earlier|before|later|after|from\s+now|hence)\b",
-       priority=3, trigger=r"(?i)\b(?:ago|earlier|before|later|after|now|hence)\b")
+       priority=3, words=("ago", "earlier", "before", "later", "after", "now", "hence"), starts=_AT_WORD)
 def _ago(m: re.Match, line: str) -> _Cand | None:
     n = _number(m["n"])
     unit = m["u"].lower().rstrip("s").replace("centurie", "century")
@@ -1060,7 +1147,7 @@ _DAY_VERBS = (r"end|ends|ended|ending|finish|finished|finishing|close|closed|clo
        r"|\b(?:rest|remainder|end|start|beginning|course|balance|middle|close)\s+of\s+"
        r"(?P<d4>the\s+(?P<u4>day|week|month|year))\b"
        r"|\bthe\s+(?:entire|whole|full)\s+(?P<u5>year|month|week|day)\b"
-       r"|\bthe\s+weekend\b", priority=1, trigger=r"(?i)\b(?:day|week|month|year|time|weekend)\b")
+       r"|\bthe\s+weekend\b", priority=1, words=("day", "week", "month", "year", "time"), starts=_AT_WORD)
 def _anaphoric(m: re.Match, line: str) -> _Cand | None:
     start = m.start("d") if m["d"] else m.start("d4") if m["d4"] else m.start()
     phrase = re.sub(r"\s+", " ", line[start:m.end()].lower())
@@ -1093,7 +1180,7 @@ def _anaphoric(m: re.Match, line: str) -> _Cand | None:
 @_rule(r"(?i)\bthe\s+same\s+(?:period|month|quarter|week|day|time|season)(?:\s+of)?\s+"
        r"(?:last\s+year|the\s+(?:last|previous|prior)\s+year|a\s+year\s+(?:ago|earlier|before)"
        r"|the\s+year\s+before)\b",
-       priority=3, trigger=r"(?i)\bsame\b")
+       priority=3, words=("same",), starts=_AT_WORD)
 def _same_period_last_year(m: re.Match, line: str) -> _Cand | None:
     """ "the same period last year": the last period mentioned, a year earlier."""
 
@@ -1117,7 +1204,8 @@ _FUTURE_REF = (r"the\s+(?:near\s+|distant\s+|foreseeable\s+|immediate\s+)?future
 
 @_rule(rf"(?i)(?:\b(?P<prep>in|of|from|for|over)\s+)?"
        rf"\b(?P<core>(?P<present>{_PRESENT})|(?P<past>{_PAST_REF})|(?P<future>{_FUTURE_REF}))\b(?!-)",
-       priority=1, trigger=r"(?i)now|current|present|moment|being|days|recent|lately|past|future|term|soon")
+       priority=1, words=("now", "current", "present", "moment", "being", "days", "recent", "lately", "past",
+                          "future", "term", "soon"), starts=_AT_WORD)
 def _vague(m: re.Match, line: str) -> _Cand | None:
     phrase = m["core"].lower()
     if phrase.startswith("the ") and not m["prep"]:
@@ -1140,7 +1228,8 @@ _NOT_CURRENT = re.compile(
 )
 
 
-@_rule(r"\b(?P<w>recent|current|ongoing)\b(?=\s+[a-z])", trigger=r"recent|current|ongoing")
+@_rule(r"\b(?P<w>recent|current|ongoing)\b(?=\s+[a-z])", cased=("recent", "current", "ongoing"),
+       starts=_AT_WORD)
 def _temporal_adjective(m: re.Match, line: str) -> _Cand | None:
     word = m["w"]
     if word == "ongoing":
@@ -1165,7 +1254,9 @@ def _temporal_adjective(m: re.Match, line: str) -> _Cand | None:
        rf"(?:\s*\(?\s*(?P<tz>{_ZONES})(?:\s*[+-]\s*\d{{1,2}})?\s*\)?)?"
        rf"|\b(?P<h2>[01]\d|2[0-3])(?P<mi3>[0-5]\d)\s*(?P<tz2>UTC|GMT|Z|hrs|hours)\b"
        rf"|\b(?P<h3>1[0-2]|0?[1-9])\s*(?P<ap3>[ap]\.m\.|[ap]m\b)(?:\s*\(?(?P<tz3>{_ZONES})\)?)?"
-       rf"|\b(?P<noon>noon|midday|midnight)\b", priority=3, trigger=r"\d|noon|midday|midnight")
+       rf"|\b(?P<noon>noon|midday|midnight)\b", priority=3, cased=("noon", "midday", "midnight"),
+       shape=r"\d(?:[:.]\d|\s*(?:UTC|GMT|Z|hrs|hours|[ap]\.?m))",
+       starts=_AT_WORD)
 def _clock(m: re.Match, line: str) -> _Cand | None:
     if re.search(r"[$£€]\s*$", _before(line, m, 2)):
         return None
@@ -1206,7 +1297,8 @@ _DUR_ADJ = (r"(?:(?:more|consecutive|straight|successive|full|long|trading|busin
 @_rule(rf"(?i)\b(?P<n>{_NUMBER})(?P<half>\s+and\s+a\s+half)?(?P<sep>\s+|-){_DUR_ADJ}(?P<u>{_UNIT})"
        rf"(?P<suffix>-(?:old|long))?\b(?!-)"
        rf"|\b(?P<n2>half\s+an?|a\s+half)[\s-]+(?P<u2>hour|day|year|century|decade)\b"
-       rf"|\ban?\s+(?P<u3>year|month|week|day|hour)\s+and\s+a\s+half\b", priority=1, trigger=_T_UNIT)
+       rf"|\ban?\s+(?P<u3>year|month|week|day|hour)\s+and\s+a\s+half\b", priority=1, words=_T_UNIT,
+       starts=_AT_WORD)
 def _duration_rule(m: re.Match, line: str) -> _Cand | list[_Cand] | None:
     if m["u2"] or m["u3"]:
         unit = m["u2"] or m["u3"]
@@ -1263,7 +1355,7 @@ def _with_prefix(line: str, cand: _Cand) -> _Cand:
 
 @_rule(r"(?i)\bthe\s+(?P<rel>past|last|next|coming|previous|following)\s+"
        r"(?P<u>year|month|week|decade|century|day)\b(?!['’]s)(?!\s+(?:old|long))",
-       priority=1, trigger=_T_UNIT)
+       priority=1, words=("year", "month", "week", "decade", "century", "day"), starts=_AT_WORD)
 def _the_past_unit(m: re.Match, line: str) -> _Cand | None:
     """ "the past year", "the last decade", "for the next month": durations, not dates."""
     rel, unit = m["rel"].lower(), m["u"].lower()
@@ -1279,7 +1371,9 @@ _SPAN_BEFORE = re.compile(r"(?i)\b(?:for|over|within|during|throughout)\s+$")
 @_rule(r"(?i)(?P<pre>\b(?:over|for|within|in|recent|after|took|take|takes|lasted|last|spent|spend)\s+"
        r"(?:the\s+|recent\s+|just\s+|mere\s+)?)?"
        r"\b(?P<u>years|months|decades|weeks|days|hours|minutes|centuries)"
-       r"(?P<long>-long)?\b", trigger=r"(?i)(?:year|month|decade|week|day|hour|minute|centurie)s")
+       r"(?P<long>-long)?\b",
+       words=("years", "months", "decades", "weeks", "days", "hours", "minutes", "centuries"),
+       starts=_AT_WORD)
 def _bare_units(m: re.Match, line: str) -> _Cand | None:
     """ "for years", "over the years", "in recent years", "decades-long", "minutes later"."""
     pre = re.sub(r"\s+", " ", (m["pre"] or "").lower()).strip()
@@ -1302,7 +1396,8 @@ def _bare_units(m: re.Match, line: str) -> _Cand | None:
        r"(?:(?P<n>other|\d+|two|three|four|five|six|ten|twelve)\s+)?"
        r"(?P<u>years?|months?|weeks?|days?|hours?|minutes?|quarters?|decades?)\b"
        r"(?!\s+(?:ago|earlier|later|before|after|and\s+a\s+half|or\s+so|old)|-old)",
-       priority=2, trigger=_T_UNIT)
+       priority=2, words=("year", "month", "week", "day", "hour", "minute", "quarter", "decade"),
+       starts=_AT_WORD)
 def _set(m: re.Match, line: str) -> _Cand | None:
     quantifier, unit = m["q"].lower(), m["u"].lower()
     number = 2 if (m["n"] or "").lower() == "other" else _number(m["n"]) if m["n"] else 1
@@ -1328,7 +1423,7 @@ _FREQUENCIES = {"annual": "P1Y", "annually": "P1Y", "yearly": "P1Y", "biannual":
 
 
 @_rule(r"\b(?P<w>annual|annually|yearly|biannual|semi-?annual|quarterly|monthly|weekly|daily|nightly|hourly|"
-       r"bi-?weekly|bi-?monthly)\b", trigger=r"ly\b|annual")
+       r"bi-?weekly|bi-?monthly)\b", shape=r"ly\b|annual", starts=_AT_WORD)
 def _frequency(m: re.Match, line: str) -> _Cand | None:
     return _Cand(m.start(), m.end(), "SET", _fixed(_FREQUENCIES[m["w"].replace("-", "")]), extendable=False)
 
@@ -1341,7 +1436,8 @@ _HOLIDAYS = {"christmas eve": (12, 24), "christmas": (12, 25), "christmas day": 
 @_rule(r"\b(?P<h>Christmas\s+Eve|Christmas(?:\s+Day)?|New\s+Year['’]s\s+(?:Day|Eve)|Boxing\s+Day|"
        r"Valentine['’]s\s+Day|Halloween|Bastille\s+Day)\b"
        r"(?!\s+(?:tree|cards?|lights|market|carols?|presents?|gifts?|dinner|pudding|songs?|special))"
-       rf"(?:{_COMMA}(?P<y>{_YEAR4}))?", priority=2, trigger=r"Christmas|Year|Day|Halloween")
+       rf"(?:{_COMMA}(?P<y>{_YEAR4}))?", priority=2, cased=("Christmas", "Year", "Day", "Halloween"),
+       starts=_AT_WORD)
 def _holiday(m: re.Match, line: str) -> _Cand | None:
     month, day = _HOLIDAYS[re.sub(r"\s+", " ", m["h"].lower()).replace("’", "'")]
     year = int(m["y"]) if m["y"] else None
@@ -1509,9 +1605,7 @@ def _scan(text: str) -> list[_Cand]:
         line, offset = line_match.group(0), line_match.start()
         if not line.strip():
             continue
-        for pattern, trigger, handler, priority in _RULES:
-            if trigger is not None and not trigger.search(line):
-                continue
+        for pattern, handler, priority in _rules_for(line):
             for match in pattern.finditer(line):
                 if match.end() == match.start():
                     continue

@@ -64,6 +64,10 @@ _PRONOUNS = {"he": "PER", "she": "PER", "He": "PER", "She": "PER"}
 _WORD = re.compile(r"[^\W_][\w’'\-]*", re.UNICODE)
 _QUOTE_PAIRS = (("“", "”"), ("``", "''"), ('"', '"'), ("«", "»"))
 _ROLE_WORDS = {w.lower() for w in TITLE_HEADS | TITLE_MODIFIERS} | ROLE_NOUNS
+_COMMA = re.compile(r"\s*,\s*")
+_COPULA = re.compile(r"\s+(?:is|was|has been|remains|became)\s+(?=(?:an?|the)\s)")
+#: Role words that name a role by themselves (not a modifier such as "Foreign" or "Deputy").
+_ROLE_HEADS = frozenset({w.lower() for w in TITLE_HEADS} | ROLE_NOUNS)
 
 
 # --------------------------------------------------------------------------------------------
@@ -121,7 +125,7 @@ def _role(name: str, text: str, start: int, end: int) -> Role | None:
 def _apposition(text: str, span: Span, mention: Mention, nxt: Mention | None) -> Role | None:
     """ "Neil Watson, a British journalist and political analyst, struck ..." -> the middle."""
     rest = text[mention.end : span.end]
-    match = re.match(r"\s*,\s*", rest)
+    match = _COMMA.match(rest)
     if not match:
         return None
     start = mention.end + match.end()
@@ -171,7 +175,7 @@ def _apposition(text: str, span: Span, mention: Mention, nxt: Mention | None) ->
 def _copula(text: str, span: Span, mention: Mention) -> Role | None:
     """ "Zaur Nurmamedov is a journalist and a graduate of ..." -> the predicate noun phrase."""
     rest = text[mention.end : span.end]
-    match = re.match(r"\s+(?:is|was|has been|remains|became)\s+(?=(?:an?|the)\s)", rest)
+    match = _COPULA.match(rest)
     if not match:
         return None
     start = mention.end + match.end()
@@ -196,7 +200,7 @@ def _premodifier(text: str, span: Span, mention: Mention, before: list[Mention])
         absolute = span.start + token.start()
         in_name = any(m.start <= absolute < m.end and m.type in ("ORG", "LOC") for m in before)
         if _role_word(word):
-            has_role = has_role or word.lower().rstrip(".") in {w.lower() for w in TITLE_HEADS} | ROLE_NOUNS
+            has_role = has_role or word.lower().rstrip(".") in _ROLE_HEADS
         elif in_name or word in gaz.demonyms or word in ("’s", "'s", "of") and k > 1:
             pass
         else:
@@ -387,7 +391,7 @@ def _stop() -> frozenset[str]:
     return _stop_words()
 
 
-#: Sentences ranked at most (centrality is quadratic in them).
+#: Sentences ranked at most (keeps a dossier's cost bounded on a large archive).
 MAX_CANDIDATES = 300
 
 
@@ -419,7 +423,7 @@ def focused_summary(
     if not candidates or limit <= 0:
         return []
     if len(candidates) > MAX_CANDIDATES:
-        # centrality is quadratic: keep the sentences most about the query (then the earliest)
+        # keep the sentences most about the query (then the earliest)
         density = {
             i: sum(len(p.findall(folded[i])) for p in patterns) / (1 + len(folded[i])) for i in candidates
         }
@@ -434,13 +438,15 @@ def focused_summary(
         vec = {w: c * math.log(1 + n / df[w]) for w, c in bag.items()}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         vectors[i] = {w: v / norm for w, v in vec.items()}
+    # mean cosine to the others = (v_i . sum of all v - v_i . v_i) / (n - 1): linear, not pairwise
+    total: Counter[str] = Counter()
+    for vec in vectors.values():
+        total.update(vec)
     scores: dict[int, float] = {}
     for i in candidates:
         if n > 1:
-            sims = [
-                sum(v * vectors[j].get(w, 0.0) for w, v in vectors[i].items()) for j in candidates if j != i
-            ]
-            centrality = sum(sims) / len(sims)
+            vec = vectors[i]
+            centrality = sum(v * (total[w] - v) for w, v in vec.items()) / (n - 1)
         else:
             centrality = 1.0
         about = sum(len(p.findall(folded[i])) for p in patterns) / max(1, len(bags[i]))

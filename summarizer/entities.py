@@ -422,8 +422,9 @@ _WORD_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:[\w&]|[’'\-–.](?=[^\W_]))*|
 _OPENERS = frozenset(["“", '"', "‘", "'", "«", "„", "``", "(", "[", "—", "–", "-", ":", "•", "*", "·"])
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _fold(value: str) -> str:
-    """Case- and accent-insensitive form of a name ("Jean-Noël" -> "jean-noel")."""
+    """Case- and accent-insensitive form of a name ("Jean-Noël" -> "jean-noel"); memoised."""
     decomposed = unicodedata.normalize("NFKD", value)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
@@ -597,45 +598,69 @@ def _faker_given_names() -> set[str]:
 
 
 class _Token:
-    """A word or punctuation mark; ``initial`` when capitalised only by its position."""
+    """A word or punctuation mark; ``initial`` when capitalised only by its position.
 
-    __slots__ = ("cap", "end", "initial", "start", "text", "word")
+    ``index`` is the token's place in its sentence (-1 for the pieces made later).
+    """
 
-    def __init__(self, text: str, start: int, end: int, initial: bool = False):
-        self.text, self.start, self.end, self.initial = text, start, end, initial
-        first = text[:1]
-        self.word = first.isalnum()
-        # capitalised, or iPhone/eBay: a lower-case first letter with a capital just after
-        self.cap = first.isupper() or (first.islower() and any(c.isupper() for c in text[1:3]))
+    __slots__ = ("cap", "end", "index", "initial", "start", "text", "word")
+
+    def __init__(self, text: str, start: int, end: int, initial: bool = False, index: int = -1):
+        self.text = text
+        self.start = start
+        self.end = end
+        self.initial = initial
+        self.index = index
+        self.word, self.cap = _shape(text)
 
     def __repr__(self) -> str:
         return f"_Token({self.text!r}, {self.start}, {self.end})"
 
 
+@functools.lru_cache(maxsize=1 << 17)
+def _shape(text: str) -> tuple[bool, bool]:
+    """(word, cap) of a token's text: it starts with a letter or digit; it is capitalised, or is
+    iPhone/eBay (a lower-case first letter with a capital just after). Memoised per word."""
+    first = text[:1]
+    cap = first.isupper() or (first.islower() and (text[1:2].isupper() or text[2:3].isupper()))
+    return first.isalnum(), cap
+
+
+#: Tokens after which the next word is capitalised by position (quote marks, brackets, stops).
+_STARTERS = _OPENERS | {".", "!", "?"}
+
+
+def _possessive(word: str) -> int:
+    """Where a possessive ending starts ("France’s" -> 6, "Jones'" -> 5), else 0."""
+    if len(word) > 3 and word[-2] in "’'" and word[-1] in "sS" and word[:-2] not in _PLURAL_POSSESSORS:
+        return len(word) - 2
+    if len(word) > 2 and word[-1] in "’'" and word[-2] == "s" and word[:1].isupper():
+        return len(word) - 1
+    return 0
+
+
 def _tokens(text: str, span: Span) -> list[_Token]:
+    """The tokens of one sentence, possessives split off ("France’s" -> "France" + "’s").
+
+    The first word of the sentence, and of a quote or bracket in it, is ``initial``.
+    """
     tokens: list[_Token] = []
-    base = span.start
-    body = text[span.start : span.end]
-    for match in _WORD_RE.finditer(body):
-        word = match.group(0)
-        start = base + match.start()
-        # split a possessive: "France’s" -> "France" + "’s"
-        if len(word) > 3 and word[-2] in "’'" and word[-1] in "sS" and word[:-2] not in _PLURAL_POSSESSORS:
-            tokens.append(_Token(word[:-2], start, start + len(word) - 2))
-            tokens.append(_Token(word[-2:], start + len(word) - 2, start + len(word)))
-            continue
-        if len(word) > 2 and word[-1] in "’'" and word[-2] == "s" and word[:1].isupper():
-            tokens.append(_Token(word[:-1], start, start + len(word) - 1))
-            tokens.append(_Token(word[-1], start + len(word) - 1, start + len(word)))
-            continue
-        tokens.append(_Token(word, start, start + len(word)))
+    append = tokens.append
     expect_initial = True
-    for token in tokens:
+    for match in _WORD_RE.finditer(text, span.start, span.end):
+        word, start = match.group(), match.start()
+        cut = _possessive(word) if "’" in word or "'" in word else 0
+        if cut:  # the head of a possessive is a word: _WORD_RE starts those with a letter or digit
+            append(_Token(word[:cut], start, start + cut, expect_initial, len(tokens)))
+            expect_initial = False
+            word, start = word[cut:], start + cut
+        token = _Token(word, start, start + len(word), False, len(tokens))
         if token.word:
             token.initial = expect_initial
             expect_initial = False
-        elif token.text in _OPENERS or token.text in (".", "!", "?"):
+        elif word in _STARTERS:
             expect_initial = True
+        append(token)
     return tokens
 
 
@@ -714,38 +739,42 @@ class _Doc:
         self.gaz = gazetteer()
         self.sentences = [_tokens(text, span) for span in sentences]
         self.lower_words: set[str] = set()
-        self.mid_caps: Counter[str] = Counter()
-        for tokens in self.sentences:
-            for token in tokens:
-                if token.text[:1].islower():
-                    self.lower_words.add(token.text)
-                elif token.cap and not token.initial:
-                    self.mid_caps[token.text] += 1
+        mid_caps: list[str] = []
         # surnames: the last word of "Given Surname" runs, so that "Jobs said" at a sentence
         # start is kept even where "jobs" is also a common word
         self.surnames: set[str] = set()
+        self.shouting: list[bool] = []
+        given_names = self.gaz.given_names
         for tokens in self.sentences:
-            for k in range(len(tokens) - 1):
+            last = len(tokens) - 1
+            words = capitals = long_words = capitalised = 0
+            for k, token in enumerate(tokens):
+                word = token.text
+                if word[:1].islower():
+                    self.lower_words.add(word)
+                elif token.cap and not token.initial:
+                    mid_caps.append(word)
                 if (
-                    tokens[k].text in self.gaz.given_names
+                    k < last
+                    and word in given_names
                     and tokens[k + 1].cap
                     and not tokens[k + 1].initial
-                    and (k + 2 >= len(tokens) or not tokens[k + 2].cap)
+                    and (k + 1 == last or not tokens[k + 2].cap)
                 ):
                     self.surnames.add(tokens[k + 1].text)
-        self.shouting = [
-            sum(1 for t in tokens if t.word and len(t.text) > 1) >= 4
-            and all(
-                t.text.isupper() for t in tokens if t.word and len(t.text) > 1 and not t.text[0].isdigit()
-            )
-            for tokens in self.sentences
-        ]
-        # title-case lines (headlines) are read like sentence starts: every word is suspect
-        for tokens in self.sentences:
-            words = [t for t in tokens if t.word and len(t.text) > 3]
-            if len(words) >= 4 and sum(t.cap for t in words) / len(words) > 0.75:
+                if token.word and len(word) > 1:
+                    words += 1
+                    capitals += word[0].isdigit() or word.isupper()
+                    if len(word) > 3:
+                        long_words += 1
+                        capitalised += token.cap
+            # an all-capitals line: capitals say nothing there
+            self.shouting.append(words >= 4 and capitals == words)
+            # title-case lines (headlines) are read like sentence starts: every word is suspect
+            if long_words >= 4 and capitalised / long_words > 0.75:
                 for token in tokens:
                     token.initial = True
+        self.mid_caps: Counter[str] = Counter(mid_caps)
 
     def common_word(self, word: str) -> bool:
         """True when ``word`` is written in lower case elsewhere, or is a stop word."""
@@ -1054,7 +1083,7 @@ def _type_name(doc: _Doc, cand: _Cand, hint: str, tokens: list[_Token]) -> None:
         return set_("PER", 3)
     if found:
         return set_(found[0], 3, found[1], found[2])
-    if any(c.isdigit() for c in name) or (first[:1].islower() and first[:1].isalpha()):
+    if any(map(str.isdigit, name)) or (first[:1].islower() and first[:1].isalpha()):
         return set_("MISC", 2)  # models and products: "Boeing 787", "iPhone 4", "A380"
     if last in EVENT_WORDS and len(words) > 1:
         return set_("MISC", 2)
@@ -1180,7 +1209,7 @@ def _split_compound(doc: _Doc, cand: _Cand) -> list[_Cand] | None:
     if len(cand.tokens) != 1:
         return None
     token = cand.tokens[0]
-    parts = re.split(r"([-–])", token.text)
+    parts = _HYPHEN.split(token.text)
     if len(parts) < 3:
         return None
     out: list[_Cand] = []
@@ -1202,6 +1231,8 @@ def _split_compound(doc: _Doc, cand: _Cand) -> list[_Cand] | None:
     return out or None
 
 
+_HYPHEN = re.compile(r"([-–])")
+_SUFFIXED = re.compile(r"^(.*[^\W\d_])[-–]([a-z]+)$")
 _HYPHEN_SUFFIX = re.compile(
     r"[-–](?:based|led|owned|made|born|registered|listed|headquartered|controlled|backed|bound|run|focused|style)$"
 )
@@ -1210,7 +1241,7 @@ _HYPHEN_SUFFIX = re.compile(
 def _strip_suffix(doc: _Doc, cand: _Cand) -> None:
     """ "EADS-led", "US-based": keep the name, drop the lower-case suffix."""
     token = cand.tokens[-1]
-    match = re.match(r"^(.*[^\W\d_])[-–]([a-z]+)$", token.text)
+    match = _SUFFIXED.match(token.text)
     if match and match.group(1)[:1].isupper():
         head = match.group(1)
         cand.tokens[-1] = _Token(head, token.start, token.start + len(head), token.initial)
@@ -1277,11 +1308,10 @@ def extract_entities(text: str, sentences: Sequence[Span]) -> list[Mention]:
     for s_index, tokens in enumerate(doc.sentences):
         if doc.shouting[s_index]:
             continue  # an all-capitals line: capitals say nothing there
-        position = {id(t): k for k, t in enumerate(tokens)}
         capitals = {t.text for t in tokens if t.text in doc.gaz.capitals}
         for run in _runs(tokens, text):
             for piece, hint, titled in _split_run(doc, run, tokens):
-                cand = _Cand(list(piece), s_index, position[id(piece[0])])
+                cand = _Cand(list(piece), s_index, piece[0].index)
                 _strip_suffix(doc, cand)
                 compound = _split_compound(doc, cand)
                 if compound is not None:

@@ -35,8 +35,10 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from difflib import SequenceMatcher
 
 from .dates import PRECISIONS, Timex, sort_key, value_span
@@ -325,20 +327,40 @@ def _balance_quotes(line: str) -> str:
 
 def _entities_in(mentions: Sequence[Mention], pieces: list[tuple[int, int]], line: str) -> tuple[str, ...]:
     """Names of the entities mentioned in the pieces that made it into the line."""
+    if not pieces:
+        return ()
+    low, high = min(start for start, _ in pieces), max(end for _, end in pieces)
     names: list[str] = []
     for mention in mentions:
+        if mention.start < low or mention.end > high:
+            continue  # outside every piece (a cheap test first: most mentions are elsewhere)
         if getattr(mention, "form", "name") == "demonym":
             continue  # "French national": an adjective, not a participant
         if mention.name in names or not any(start <= mention.start and mention.end <= end for start, end in pieces):
             continue
-        if _whole_word(mention.text).search(line):
+        if _has_whole_word(line, mention.text):
             names.append(mention.name)
     return tuple(names)
 
 
-@functools.lru_cache(maxsize=4096)
-def _whole_word(text: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(text)}(?!\w)")
+def _has_whole_word(line: str, word: str) -> bool:
+    """True when ``word`` occurs in ``line`` with no word character (``\\w``) on either side.
+
+    The same as searching ``(?<!\\w)`` + ``re.escape(word)`` + ``(?!\\w)``, with no regex to compile
+    for every new name.
+    """
+    start = line.find(word)
+    while start >= 0:
+        end = start + len(word)
+        if not (start and _is_word_char(line[start - 1])) and not (end < len(line) and _is_word_char(line[end])):
+            return True
+        start = line.find(word, start + 1)
+    return False
+
+
+def _is_word_char(char: str) -> bool:
+    """What ``\\w`` matches in a ``str`` pattern: a letter, a digit or numeral, or "_"."""
+    return char.isalnum() or char == "_"
 
 
 # --------------------------------------------------------------------------------------------
@@ -383,16 +405,28 @@ def _content(line: str, timex_text: str, entities: tuple[str, ...]) -> frozenset
     """Stems of what a line says, leaving out its date, the names in it and function words."""
     named = {word for name in entities for word in _WORD.findall(name.lower())}
     words = _WORD.findall(line.replace(timex_text, " ").lower())
-    stem = _stemmer().stem
-    return frozenset(stem(w) for w in words if w not in _STOP and w not in named and w not in _CALENDAR)
+    return frozenset(_stem(w) for w in words if w not in _STOP and w not in named and w not in _CALENDAR)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _stem(word: str) -> str:
+    """A word's Snowball stem, memoised (news vocabulary repeats; stemming is the slow part)."""
+    return _stemmer().stem(word)
+
+
+#: value_span, memoised: merging compares every event's dates with many others'.
+_span = functools.lru_cache(maxsize=1 << 16)(value_span)
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def _same_name(a: str, b: str) -> bool:
     a, b = a.lower(), b.lower()
     if a == b:
         return True
-    if len(a) >= 5 and len(b) >= 5 and SequenceMatcher(None, a, b).ratio() >= 0.85:
-        return True  # "Second Karabakh War" / "Second Garabagh War"
+    if len(a) >= 5 and len(b) >= 5 and 2 * min(len(a), len(b)) >= 0.85 * (len(a) + len(b)):
+        matcher = SequenceMatcher(None, a, b)  # quick_ratio bounds ratio from above: most pairs stop there
+        if matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85:
+            return True  # "Second Karabakh War" / "Second Garabagh War"
     short, long = sorted((a.split(), b.split()), key=len)
     return len(short) >= 1 and len(long) > len(short) and long[-len(short):] == short and len(short[-1]) >= 4
 
@@ -407,7 +441,7 @@ def _relation(a: EventCandidate, b: EventCandidate) -> str | None:
         return None  # "since 2020" is not a point in 2020
     if a.range_end != b.range_end:
         return None
-    span_a, span_b = value_span(a.date, a.modifier), value_span(b.date, b.modifier)
+    span_a, span_b = _span(a.date, a.modifier), _span(b.date, b.modifier)
     if span_a is None or span_b is None:
         return None
     if a.date == b.date:
@@ -423,16 +457,23 @@ def similarity(a: EventCandidate, b: EventCandidate) -> float:
     """How alike two events' lines are: 2 for a shared named event ("Second Karabakh War" and
     "Second Garabagh War"), 0.5 for each other shared name (two at most), plus the Dice overlap
     of the stems of their other words; 0 when they share neither a named event nor a word."""
-    shared = _shared_names(a.entities, b.entities)
-    named_event = any(name.split()[-1].lower() in EVENT_NAME_WORDS for name in shared)
     words_a = _content(a.line, a.timex_text, a.entities)
     words_b = _content(b.line, b.timex_text, b.entities)
     common = len(words_a & words_b)
+    if not common and not any(_is_event_name(name) for name in a.entities):
+        return 0.0  # no shared word, and no named event to share: skip the fuzzy name match
+    shared = _shared_names(a.entities, b.entities)
+    named_event = any(_is_event_name(name) for name in shared)
     if not (named_event or common):
         return 0.0
     dice = 2 * common / (len(words_a) + len(words_b))
     others = len(shared) - named_event
     return 2.0 * named_event + 0.5 * min(others, 2) + dice
+
+
+def _is_event_name(name: str) -> bool:
+    """"Second Karabakh War", "Paris Agreement": a name that is itself an event."""
+    return name.split()[-1].lower() in EVENT_NAME_WORDS
 
 
 def same_event(a: EventCandidate, b: EventCandidate) -> bool:
@@ -449,13 +490,35 @@ def merge_events(events: Iterable[tuple[Hashable, EventCandidate]]) -> list[Merg
     their entities, and the keys of every article in it as ``sources``.
     """
     groups: list[list[tuple[int, Hashable, EventCandidate]]] = []
+    # Only a group whose first member's dates nest with the event's can take it (same_event needs
+    # nested dates), and, unless the event names an event ("Karabakh War"), one whose first
+    # member shares a word with it (its similarity is 0 otherwise). So groups are looked up by
+    # that member's first day, in one sorted list per span width (a day, a month, a year...),
+    # and by its words: a few candidates instead of every group.
+    starts: dict[timedelta, list[tuple[date, int]]] = {}
+    by_word: dict[str, set[int]] = {}
     # finest dates first, so that coarser reports join the group of the precise one; an event
     # joins the first group it is the same event as every member of
     ordered = sorted(enumerate(events), key=lambda item: (_rank(item[1][1].precision), item[0]))
     for index, (key, event) in ordered:
-        home = next((g for g in groups if all(same_event(event, other) for _, _, other in g)), None)
+        span = _span(event.date, event.modifier)
+        words = _content(event.line, event.timex_text, event.entities)
+        home = None
+        if span is not None:  # an undatable event is the same as no other
+            near = [g for width, firsts in starts.items()
+                    for _, g in firsts[bisect_left(firsts, (span[0] - width, -1)):
+                                       bisect_right(firsts, (span[1], len(groups)))]]
+            if near and not any(_is_event_name(name) for name in event.entities):
+                sharing = set().union(*(by_word.get(word, ()) for word in words))
+                near = [g for g in near if g in sharing]
+            home = next((groups[g] for g in sorted(near) if all(same_event(event, other) for _, _, other in groups[g])),
+                        None)
         if home is None:
             groups.append([(index, key, event)])
+            if span is not None:
+                insort(starts.setdefault(span[1] - span[0], []), (span[0], len(groups) - 1))
+                for word in words:
+                    by_word.setdefault(word, set()).add(len(groups) - 1)
         else:
             home.append((index, key, event))
     merged = [_merge([(key, event) for _, key, event in sorted(group, key=lambda item: item[0])])

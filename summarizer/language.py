@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from itertools import islice
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def _identifier():
 def detect_language(text: str, *, sample_chars: int = 1500) -> LanguageGuess:
     """Guess the language of ``text``; ``und`` when too short or too uncertain."""
     sample = text[:sample_chars]
-    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+    if len(list(islice(filter(str.isalpha, sample), MIN_LETTERS))) < MIN_LETTERS:
         return LanguageGuess(UNKNOWN, 0.0)
     code, probability = _identifier().classify(sample)
     probability = float(probability)

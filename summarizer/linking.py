@@ -29,6 +29,7 @@ here work on (name, type) pairs and how often each was seen:
 from __future__ import annotations
 
 import difflib
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -44,8 +45,12 @@ GENERIC_ORG_TAILS = frozenset(
 _NAME_CONNECTORS = frozenset("of for and the de du des la le & van von der".split())
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def _key(name: str) -> str:
-    """The folded form names are compared by: case, accents, "the", possessive, spaces."""
+    """The folded form names are compared by: case, accents, "the", possessive, spaces.
+
+    Memoised: every /who compares the query with every name in the archive.
+    """
     folded = _fold(name).replace("’", "'").strip()
     folded = folded.removeprefix("the ")
     folded = folded.removesuffix("'s")
@@ -295,17 +300,32 @@ def resolve_query(query: str, known: Iterable[tuple[str, str, int]], *, suggesti
     return Resolution(query, (), "none", tuple(close))
 
 
+def _ratio_at_least(a: str, b: str, threshold: float) -> float:
+    """difflib's ratio of ``a`` and ``b`` when it reaches ``threshold``, else 0.0.
+
+    The length bound and ``quick_ratio`` (upper bounds of ``ratio``) rule most names out
+    without the full match: a /who typo is compared with every name in the archive.
+    """
+    if 2 * min(len(a), len(b)) < threshold * (len(a) + len(b)):
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, a, b)
+    if matcher.quick_ratio() < threshold:
+        return 0.0
+    ratio = matcher.ratio()
+    return ratio if ratio >= threshold else 0.0
+
+
 def _close_names(q: str, entries: list[tuple[str, str, int]], limit: int) -> list[str]:
     keys: dict[str, str] = {}
     for name, _, _ in entries:
         keys.setdefault(_key(name), name)
     scored: dict[str, float] = {}
     for key, name in keys.items():
-        ratio = difflib.SequenceMatcher(None, q, key).ratio()
+        ratio = _ratio_at_least(q, key, 0.72)
         # also compare with each word of the name ("Aliev" ~ "Aliyev" in "Ilham Aliyev")
         for word in key.split():
             if len(word) > 2:
-                ratio = max(ratio, difflib.SequenceMatcher(None, q, word).ratio() - 0.02)
+                ratio = max(ratio, _ratio_at_least(q, word, 0.74) - 0.02)
         if ratio >= 0.72:
             scored[name] = max(scored.get(name, 0.0), ratio)
     counts = {name: n for name, _, n in entries}

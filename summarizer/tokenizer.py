@@ -11,7 +11,7 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 
 def words(text: str) -> tuple[str, ...]:
     """Word tokens (letters or digits joined by hyphens/apostrophes) containing a letter."""
-    return tuple(w for w in _WORD.findall(text) if any(ch.isalpha() for ch in w))
+    return tuple([w for w in _WORD.findall(text) if w.isalpha() or any(ch.isalpha() for ch in w)])
 
 
 class OfflineTokenizer:

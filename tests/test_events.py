@@ -314,3 +314,50 @@ def test_seed_without_a_date_resolves_nothing_relative(seed_timeline):
         assert found.explicit or found.timex_text in ("that time",), found
     assert all("44-day" not in e.timex_text for events_ in per_article.values() for e in events_)
     assert all(e.line and len(e.line) <= MAX_LINE for events_ in per_article.values() for e in events_)
+
+
+def _merge_every_group(events):
+    """The reference merge: each event is tried against every earlier group, in order."""
+    from summarizer import events as module
+
+    groups = []
+    ordered = sorted(enumerate(events), key=lambda item: (module._rank(item[1][1].precision), item[0]))
+    for index, (key, event) in ordered:
+        home = next((g for g in groups if all(same_event(event, other) for _, _, other in g)), None)
+        if home is None:
+            groups.append([(index, key, event)])
+        else:
+            home.append((index, key, event))
+    merged = [module._merge([(key, event) for _, key, event in sorted(group, key=lambda item: item[0])])
+              for group in groups]
+    merged.sort(key=lambda m: (sort_key(m.date, m.modifier), m.range_end or ""))
+    return merged
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_merge_events_looks_up_candidates_but_merges_as_if_it_tried_every_group(seed):
+    """merge_events narrows the groups it tries by date and by word; the result must equal
+    trying every group (random events: days, weeks, months, quarters, years, bounds, ranges)."""
+    import random
+
+    rng = random.Random(seed)
+    words = ["vote", "budget", "summit", "talks", "strike", "election", "ceasefire", "parliament"]
+    names = ["France", "Paris", "Emmanuel Macron", "Macron", "Second Karabakh War", "Second Garabagh War",
+             "Ilham Aliyev", "Armenia"]
+    dates = ["2025-05-27", "2025-05-28", "2025-05", "2025-06-02", "2025", "2025-Q2", "2025-W22", "2024-12-31",
+             "2025-05-27T10:00", "2026", "XXXX-05"]
+    events = []
+    for i in range(rng.randint(40, 160)):
+        day = rng.choice(dates)
+        timex = rng.choice(["on Tuesday", "in May", "this year", day])
+        line = f"{' '.join(rng.sample(words, rng.randint(1, 3)))} {timex} {' '.join(rng.sample(words, 1))}"
+        events.append((f"article-{rng.randint(1, 30)}", EventCandidate(
+            date=day, precision="minute" if "T" in day else "week" if "W" in day else "quarter" if "Q" in day
+            else "year" if len(day) == 4 else "month" if len(day) == 7 else "day",
+            explicit=rng.random() < 0.7, sentence_start=i, sentence_end=i + len(line), line=line, timex_text=timex,
+            entities=tuple(rng.sample(names, rng.randint(0, 3))),
+            modifier=rng.choice([None, None, None, "START", "SINCE", "APPROX"]),
+            range_end=rng.choice([None] * 8 + ["2025-06-30"]))))
+    merged = merge_events(events)
+    assert merged == _merge_every_group(events)
+    assert len(merged) < len(events)  # the data does merge: the test exercises joining groups

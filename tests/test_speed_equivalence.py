@@ -1,0 +1,116 @@
+"""The shortcuts taken for ingest speed change no result: each is checked against the slow way."""
+
+import random
+import re
+import string
+import sys
+
+import pytest
+
+from summarizer import dates
+from summarizer.analysis import BOILERPLATE, is_boilerplate
+from summarizer.dates import fold_case
+from summarizer.events import _has_whole_word
+
+#: Lines that exercise the temporal rules (and some that only look like they might).
+LINES = [
+    "On Monday, May 27, 2025, at 10:30 a.m. EST the council met; the 44-day war ended in November 2020.",
+    "Sales in the fourth quarter of 2025 rose, Q3 2024 fell and 1Q 09 was flat; H2 2023 and the first half.",
+    "Since the 1990s and the early '80s, in the 20th century, from 2009 to 2011 and between 2014 and 2016.",
+    "Yesterday morning, tonight, the day before yesterday, last week, next month, this year, the year before.",
+    "Two years ago, several months later, for the past decade, over the years, every other week, twice a year.",
+    "Currently, at the moment, in the near future, recently, the same period last year, that day, the weekend.",
+    "The annual meeting, weekly reports, fiscal 2009, FY2010, the financial year, Christmas Day 2019, Halloween.",
+    "27.05.2025, 2025-05-27T10:00Z, 7/8/07, 3 Mar, 5 May, the 1st of June, March Madness, May we go?",
+    "In spring 2020, last summer, the Arab Spring, Fall 2021, the first week of June, mid-2019, post-2008.",
+    "Russell 2000 Index, 2000 people, $2000, COP29, 600,000 fighters, 3:2 win, at noon, by midnight, 1600 GMT.",
+    "DAYS, WEEKS, MONTHS in capitals, 24/7 news and 3.5 hours; the Olympic Games of 2012 — the best time.",
+    "THE NEXT YEAR, Over The Past Decade, Earlier Today, Later This Week: title case and shouting.",
+    "The class of '09 met on May 5–7, 2024; this morning and last March, shares fell in morning trading.",
+]
+
+
+def _plain(rule: dates._Rule) -> re.Pattern:
+    """A rule's pattern without the ``starts`` lookahead that ``_rule`` put in front."""
+    match = re.fullmatch(r"\(\?=(?:\\b\\w|\\w)\)\(\?:(.*)\)", rule.pattern.pattern, re.DOTALL)
+    return re.compile(match.group(1), rule.pattern.flags) if match else rule.pattern
+
+
+def _reference_scan(text: str) -> list[tuple]:
+    """Every rule on every line, with no trigger and no lookahead: what ``_scan`` must equal."""
+    found = []
+    for line_match in dates._LINES.finditer(text):
+        line, offset = line_match.group(0), line_match.start()
+        if not line.strip():
+            continue
+        for rule in dates._RULES:
+            for match in _plain(rule).finditer(line):
+                if match.end() == match.start():
+                    continue
+                result = rule.handler(match, line)
+                for cand in result if isinstance(result, list) else (result,) if result else ():
+                    found.append((cand.start + offset, cand.end + offset, cand.kind, max(cand.priority, rule.priority),
+                                  cand.modifier))
+    return found
+
+
+@pytest.fixture(scope="module")
+def texts(request):
+    """The lines above and the seed articles, whole and cut into short pieces (a line with one
+    expression in it is where a trigger that is too strict would show)."""
+    seeds = sorted((request.config.rootpath / "seeds").glob("*.txt"))
+    whole = ["\n".join(LINES)] + [path.read_text(encoding="utf-8") for path in seeds]
+    return whole + ["\n".join(piece for text in whole for piece in re.split(r"[,;:.]\s+|\n", text))]
+
+
+def test_timex_triggers_and_lookaheads_skip_only_lines_and_places_that_cannot_match(texts):
+    for text in texts:
+        fast = [(c.start, c.end, c.kind, c.priority, c.modifier) for c in dates._scan(text)]
+        assert fast == _reference_scan(text)
+
+
+def test_every_timex_rule_is_exercised_by_the_check_above(texts):
+    """The equivalence check is only worth something for rules it sees matching."""
+    lines = [line for text in texts for line in text.splitlines() if line.strip()]
+    silent = [rule.handler.__name__ for rule in dates._RULES
+              if not any(_plain(rule).search(line) for line in lines)]
+    assert silent == []
+
+
+def test_fold_case_finds_every_ascii_letter_a_case_insensitive_regex_finds():
+    letter = re.compile("(?i)[a-z]")
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if letter.fullmatch(char):
+            folded = fold_case(char)
+            assert folded in string.ascii_lowercase and re.fullmatch(f"(?i){folded}", char), hex(code)
+    assert fold_case("ſINCE İN") == "since in"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Editor’s note: the author is a journalist.",
+        "Choose to support journalism and subscribe on a monthly basis.",
+        "Readers who SUBSCRIBING TO OUR newsletter get more.",
+        "Please ſubſcribe to our channel.",
+        "  Thank you. ",
+        "Thank you for coming, the minister said.",
+        "The council approved the budget.",
+        "The subscription to our service rose.",
+        "Related: the war",
+        "read more\n",
+    ],
+)
+def test_boilerplate_test_in_two_parts_is_the_one_regex(sentence):
+    assert is_boilerplate(sentence) == (BOILERPLATE.search(sentence) is not None)
+
+
+def test_whole_word_search_without_a_regex_is_the_regex():
+    rng = random.Random(3)
+    alphabet = "ab _-.é1²’"
+    for _ in range(3000):
+        line = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        word = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 3)))
+        expected = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", line) is not None
+        assert _has_whole_word(line, word) == expected, (line, word)

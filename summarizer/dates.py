@@ -1702,15 +1702,18 @@ def find_timexes(text: str, reference: date | None = None, language: str = "en",
     """
     if not text:
         return []
-    cands = _scan(text)
+    # the rules read "laſt ſummer" as a case-insensitive regex does ("last summer"): same length,
+    # same offsets; what is returned is cut from the text as written
+    scan = text if text.isascii() else text.translate(_CASE_FOLD)
+    cands = _scan(scan)
     if language and not language.startswith(("en", "und")):
-        cands = [c for c in cands if re.fullmatch(r"[\d\s./–—()-]+", text[c.start:c.end])]
+        cands = [c for c in cands if re.fullmatch(r"[\d\s./–—()-]+", scan[c.start:c.end])]
     cands = _select(cands)
-    _apply_modifiers(text, cands)
-    cands = _combine_ranges(text, cands)
+    _apply_modifiers(scan, cands)
+    cands = _combine_ranges(scan, cands)
     items: list[Timex] = []
     item_cands: list[_Cand] = []
-    for resolved in _resolve_all(text, cands, reference):
+    for resolved in _resolve_all(scan, cands, reference):
         units = resolved.parts if resolved.parts and not ranges else [resolved]
         for unit in units:
             cand = unit.cand

@@ -534,6 +534,11 @@ def test_relative_days_count_from_the_reference(reference, offset):
                 "half ",
                 "two ",
                 "every ",
+                "laſt ſummer ",  # long s and dotless/dotted i: what (?i) regexes take for s and i
+                "ſince ",
+                "İn ",
+                "ı",
+                "ſ",
             ]
         ),
         max_size=40,
@@ -549,3 +554,12 @@ def test_any_text_gives_ordered_well_formed_expressions(text, reference):
         if timex.precision:
             assert value_span(timex.value) is not None
     assert all(a.end <= b.start for a, b in zip(found, found[1:], strict=False))
+
+
+def test_long_s_and_dotless_i_read_as_case_insensitive_rules_read_them():
+    """"laſt ſummer" matched the season rule but its lookup crashed (KeyError); now it is a date,
+    and the text returned is the text as written."""
+    [summer] = find_timexes("We met laſt ſummer in Paris.", date(2025, 5, 27))
+    assert (summer.text, summer.value) == ("laſt ſummer", "2024-SU")
+    assert [t.value for t in find_timexes("LAST YEAR and laſt year; İn 2020", date(2025, 5, 27))] == [
+        "2024", "2024", "2020"]

@@ -150,28 +150,16 @@ class EventRow:
     range_end: str | None = None
 
 
-@dataclass(frozen=True)
-class StoredEvent:
-    """An event row joined with its article's citation fields."""
+@dataclass(frozen=True, kw_only=True)
+class StoredEvent(EventRow):
+    """An event row as stored (its id, its article) with the article's citation fields."""
 
     id: int
     article_id: int
-    date: str
-    precision: str
-    date_start: str
-    date_end: str
-    explicit: bool
-    line: str
-    timex: str
-    entities: tuple[str, ...]
     title: str
     source: str | None
     url: str | None
     published_at: str | None
-    start: int = 0
-    end: int = 0
-    modifier: str | None = None
-    range_end: str | None = None
 
 
 @dataclass(frozen=True)
@@ -767,8 +755,9 @@ class Archive:
         if direction:
             rows.reverse()
         return [
-            StoredEvent(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], tuple(json.loads(r[9])),
-                        r[10], r[11], r[12], r[13], r[14], r[15], r[16], r[17])
+            StoredEvent(r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], tuple(json.loads(r[9])), r[14], r[15],
+                        r[16], r[17], id=r[0], article_id=r[1], title=r[10], source=r[11], url=r[12],
+                        published_at=r[13])
             for r in rows
         ]
 

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import html
-import json
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
-from telegram.request import BaseRequest, RequestData
 
 from bot.briefings.errors import ChatMoved, ChatUnavailable
 from bot.briefings.models import (
@@ -29,6 +27,7 @@ from bot.telegram.handlers import upload
 from bot.telegram.render import MESSAGE_LIMIT, split_message, strip_tags, utf16_len
 from storage import FeedRow
 
+from .fakebot import FakeBotAPI, Fault
 from .test_render import NASTY, assert_valid_html, visible
 
 pytestmark = pytest.mark.timeout(60)
@@ -236,48 +235,11 @@ def test_sender_turns_telegram_errors_into_the_ledgers():
         asyncio.run(sender(6, "x"))
 
 
-class LocalBotAPI(BaseRequest):
-    """The Bot API answered in-process: getMe, and sendMessage (recorded, or refused per chat)."""
-
-    refuse: dict[int, tuple[int, dict]] = {}
-
-    def __init__(self, **_options: Any) -> None:
-        self.messages: list[tuple[int, str]] = []
-
-    @property
-    def read_timeout(self) -> float | None:
-        return 5.0
-
-    async def initialize(self) -> None:
-        pass
-
-    async def shutdown(self) -> None:
-        pass
-
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        name = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
-        if name == "getMe":
-            result: Any = {"id": 1, "is_bot": True, "first_name": "Bot", "username": "TestBot"}
-        elif name == "sendMessage":
-            chat_id = int(params["chat_id"])
-            if chat_id in self.refuse:
-                status, body = self.refuse.pop(chat_id)
-                return status, json.dumps(body).encode()
-            self.messages.append((chat_id, params["text"]))
-            result = {"message_id": len(self.messages), "date": 0, "chat": {"id": chat_id, "type": "private"},
-                      "text": params["text"]}
-        else:
-            result = True
-        return 200, json.dumps({"ok": True, "result": result}).encode()
-
-
 @pytest.fixture
 def app(tmp_path, news_briefings):
     settings = Settings(telegram_bot_token="1:TEST", briefing_db=str(tmp_path / "unused.db"),
                         telegram_rate_limit=0, briefing_admin_ids="900")
-    application = build_application(settings, news_briefings, request_class=LocalBotAPI)
+    application = build_application(settings, news_briefings, request_class=FakeBotAPI)
     asyncio.run(application.bot.initialize())
     return application
 
@@ -295,8 +257,10 @@ def test_jobs_firing_together_send_each_digest_once(app, news_briefings):
     for chat_id in chats:
         briefings.subscribe(chat_id, ["08:00"], now=start)
     briefings.subscribe(900_001, ["08:00"], now=start)  # this one has blocked the bot
-    LocalBotAPI.refuse = {900_001: (403, {"ok": False, "error_code": 403,
-                                          "description": "Forbidden: bot was blocked by the user"})}
+    api: FakeBotAPI = app.bot.request
+    api.faults.append(Fault("sendMessage", 403, {"ok": False, "error_code": 403,
+                                                 "description": "Forbidden: bot was blocked by the user"},
+                            chat_id=900_001))
     slot = datetime.combine(start.date() + timedelta(days=1), datetime.min.time(), UTC) + timedelta(hours=8)
     now = slot + timedelta(minutes=1)
 
@@ -305,14 +269,14 @@ def test_jobs_firing_together_send_each_digest_once(app, news_briefings):
         return await asyncio.gather(*calls)
 
     reports = asyncio.run(fire_all())
-    api: LocalBotAPI = app.bot.request
-    delivered = [chat for chat, _ in api.messages if chat != 900]
+    messages = [(int(c.params["chat_id"]), c.params["text"]) for c in api.take("sendMessage")]
+    delivered = [chat for chat, _ in messages if chat != 900]
     parts = len(briefings.archive.deliveries(chat_id=1)[0].parts)
     assert sorted(delivered) == sorted(chats * parts)  # every chat, every part, once
     assert sum(len(r.sent) for r in reports) == len(chats)
     assert sum(1 for r in reports if r.sent) <= 2  # the first job's run, then one run for all the others
     assert briefings.archive.subscription(900_001) is None
-    [(owner, notice)] = [(chat, text) for chat, text in api.messages if chat == 900]
+    [(owner, notice)] = [(chat, text) for chat, text in messages if chat == 900]
     assert "900001" in notice and "blocked me" in notice
 
 

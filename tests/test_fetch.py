@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -15,6 +14,8 @@ from bot.briefings.errors import (
     BinaryInput, EmptyInput, FetchFailed, InputTooLarge, InvalidArgument, NoTextFound, UnsupportedInput,
 )
 from bot.briefings.fetch import fetch_url, ingest_upload, ingest_url
+
+from .webserver import serving
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -106,14 +107,8 @@ class Pages(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def site():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    with serving(Pages) as base:
+        yield base
 
 
 @pytest.fixture

@@ -6,15 +6,15 @@ test talks in chats of its own, so tests do not see each other's replies.
 
 from __future__ import annotations
 
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from emulator import BotThread, Client, EmulatorRequest, EmulatorUnavailable, start_emulator
 from bot.config import Settings
 from bot.telegram.app import build_application
+from tests.webserver import serving
 
 TOKEN = "123456:TEST-TOKEN"
 OWNER_ID = 4242  # BRIEFING_ADMIN_IDS of the session bot
@@ -77,14 +77,8 @@ def emulator():
 @pytest.fixture(scope="session")
 def pages():
     """Base URL of a local web server with article pages (/news/..., /slow/... takes 1.5 s)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), PageHandler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    with serving(PageHandler) as base:
+        yield base
 
 
 def bot_settings(emulator, db: Path, **extra: str) -> Settings:

@@ -538,7 +538,8 @@ _RULES: list[_Rule] = []
 #: Which rules (indexes into _RULES) a line may match, by what it holds (see :func:`_rule`).
 _BY_WORD: dict[str, set[int]] = {}  # a word in any case (folded to lower case here)
 _BY_CASED: dict[str, set[int]] = {}  # a string as written
-_BY_SHAPE: dict[re.Pattern, set[int]] = {}  # a match of a regex
+_BY_SHAPE: dict[re.Pattern, set[int]] = {}  # a match of a regex in a piece between white space
+_BY_LINE_SHAPE: dict[re.Pattern, set[int]] = {}  # a match of a regex in the line
 _ALWAYS: set[int] = set()  # rules with no trigger: tried on every line
 
 _T_MONTH = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -547,6 +548,10 @@ _T_UNIT = ("second", "minute", "hour", "day", "night", "week", "fortnight", "mon
 #: Where a match begins for most rules: the start of a word (no word character before it).
 _AT_WORD = r"\b\w"
 _GLOBAL_FLAGS = re.compile(r"^\(\?[aiLmsux]+\)")
+#: What in a ``shape`` could match white space or look past a piece of the line (see _rule):
+#: ``\s``, ``\S``, ``\W``, ``\D``, ``\B``, ``\A``, ``\Z``, a negated class, a lookaround, or a dot or
+#: an anchor outside a class (no ``]`` before the next ``[``). A rough test, strict on purpose.
+_SPANNING = re.compile(r"\\[sSWDBAZ]|\[\^|\(\?[=!<]|[.^$](?![^\[]*\])")
 #: Characters that a case-insensitive regex takes for an ASCII letter but ``str.lower`` does not.
 _CASE_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 
@@ -559,15 +564,20 @@ def fold_case(text: str) -> str:
 
 def _rule(
     pattern: str, priority: int = 0, *, words: tuple[str, ...] = (), cased: tuple[str, ...] = (),
-    shape: str | None = None, starts: str | None = None,
+    shape: str | None = None, line_shape: str | None = None, starts: str | None = None,
 ) -> Callable[[_Handler], _Handler]:
     """Register a handler for ``pattern``, tried only on the lines that pass its trigger.
 
     The trigger is a cheap necessary condition of the pattern: the line holds one of ``words``
     (letters and digits) in any case, one of ``cased`` as written, or a match of the regex
-    ``shape`` (for digits). It must never be stricter than the pattern; it only saves running the
-    pattern where it cannot match (see :func:`_rules_for`: much cheaper than a case-insensitive
-    regex per rule and line). A rule with no trigger is tried on every line.
+    ``shape`` or ``line_shape`` (for digits). It must never be stricter than the pattern; it only
+    saves running the pattern where it cannot match (see :func:`_rules_for`: much cheaper than a
+    case-insensitive regex per rule and line). A rule with no trigger is tried on every line.
+
+    A ``shape`` is tested on each piece of the line between white space, once per piece (with the
+    words): no match of it may hold white space, nor look past its piece, so it has no ``\\s``,
+    ``.``, negated class, anchor or lookaround (``\\b`` is fine: white space is not a word
+    character). A ``line_shape`` (one that may span white space) is searched in each line.
 
     ``starts`` is what every match of the pattern begins with (:data:`_AT_WORD`: the start of a
     word), put in front as a lookahead: the regex engine then skips the other positions at once
@@ -575,6 +585,8 @@ def _rule(
     """
     if not all(word.isascii() and word.isalnum() for word in words + cased):
         raise ValueError("trigger words are ASCII letters and digits (see _rules_for)")
+    if shape and _SPANNING.search(shape):
+        raise ValueError(f"shape {shape!r} may match white space or look past it: use line_shape")
     compiled = re.compile(pattern)
     if starts:
         body = _GLOBAL_FLAGS.sub("", pattern, count=1)
@@ -589,7 +601,9 @@ def _rule(
             _BY_CASED.setdefault(word, set()).add(index)
         if shape:
             _BY_SHAPE.setdefault(re.compile(shape), set()).add(index)
-        if not (words or cased or shape):
+        if line_shape:
+            _BY_LINE_SHAPE.setdefault(re.compile(line_shape), set()).add(index)
+        if not (words or cased or shape or line_shape):
             _ALWAYS.add(index)
         _rules_of_word.cache_clear()
         return handler
@@ -601,25 +615,26 @@ def _rules_for(line: str) -> list[_Rule]:
     """The rules whose trigger ``line`` passes, in the order they were registered.
 
     Trigger words and strings are letters and digits only, so a line holds one exactly when one
-    of its words (runs of ``\\w``) does: the line is read as a set of words, and what each word
-    triggers is worked out once per word (:func:`_rules_of_word`).
+    of its words (runs of ``\\w``) does, and so exactly when one of its pieces between white space
+    does (such a piece holds words and other characters, and case folding makes no letter or
+    digit of those): the line is split at white space, cheaper than finding its words, and what
+    each piece triggers is worked out once per piece (:func:`_rules_of_word`), shapes included.
     """
-    tried = set(_ALWAYS).union(*map(_rules_of_word, set(_WORD_RUN.findall(line))))
-    for shape, rules in _BY_SHAPE.items():
+    tried = set(_ALWAYS).union(*map(_rules_of_word, line.split()))
+    for shape, rules in _BY_LINE_SHAPE.items():
         if not rules <= tried and shape.search(line):
             tried |= rules
     return [_RULES[index] for index in sorted(tried)]
 
 
-_WORD_RUN = re.compile(r"\w+")
-
-
 @functools.lru_cache(maxsize=1 << 17)
 def _rules_of_word(word: str) -> frozenset[int]:
-    """The rules a word triggers: it holds one of their ``words`` (in any case) or ``cased``."""
+    """The rules a word (or any piece of a line) triggers: it holds one of their ``words`` (in any
+    case) or ``cased``, or a match of their ``shape``. Memoised per piece."""
     folded = fold_case(word)
     found = [rules for trigger, rules in _BY_WORD.items() if trigger in folded]
     found += [rules for trigger, rules in _BY_CASED.items() if trigger in word]
+    found += [rules for shape, rules in _BY_SHAPE.items() if shape.search(word)]
     return frozenset().union(*found)
 
 
@@ -1255,7 +1270,7 @@ def _temporal_adjective(m: re.Match, line: str) -> _Cand | None:
        rf"|\b(?P<h2>[01]\d|2[0-3])(?P<mi3>[0-5]\d)\s*(?P<tz2>UTC|GMT|Z|hrs|hours)\b"
        rf"|\b(?P<h3>1[0-2]|0?[1-9])\s*(?P<ap3>[ap]\.m\.|[ap]m\b)(?:\s*\(?(?P<tz3>{_ZONES})\)?)?"
        rf"|\b(?P<noon>noon|midday|midnight)\b", priority=3, cased=("noon", "midday", "midnight"),
-       shape=r"\d(?:[:.]\d|\s*(?:UTC|GMT|Z|hrs|hours|[ap]\.?m))",
+       line_shape=r"\d(?:[:.]\d|\s*(?:UTC|GMT|Z|hrs|hours|[ap]\.?m))",
        starts=_AT_WORD)
 def _clock(m: re.Match, line: str) -> _Cand | None:
     if re.search(r"[$£€]\s*$", _before(line, m, 2)):
@@ -1528,12 +1543,13 @@ _FUTURE = re.compile(
     r"plans?\s+to|planning\s+to|intends?\s+to|aims?\s+to|would|should|upcoming|forthcoming|"
     r"predicts?|forecasts?|expects?|anticipates?|hopes?\s+to|projected)\b"
 )
-_PAST = re.compile(
-    r"(?i)\b(?:was|were|had|did|said|told|\w{3,}ed|ago|began|came|went|took|made|gave|rose|fell|saw|won|lost|"
+#: A past-tense marker, one whole word (every alternative is letters: no marker spans two).
+_PAST_WORD = re.compile(
+    r"(?i)(?:was|were|had|did|said|told|\w{3,}ed|ago|began|came|went|took|made|gave|rose|fell|saw|won|lost|"
     r"left|met|held|became|led|sold|bought|paid|hit|spent|grew|knew|thought|brought|wrote|ran|got|sent|spoke|"
     r"broke|chose|drove|flew|froze|kept|meant|rode|sang|sank|sat|shook|shot|slept|stood|stole|struck|swore|"
     r"taught|tore|threw|understood|woke|wore|built|caught|dealt|drew|ate|fed|felt|fought|found|heard|lent|"
-    r"sought|swept|withdrew|overtook|forgave|hung|arose|bore|bid|beat|bent|bled|fled|slid|strove)\b"
+    r"sought|swept|withdrew|overtook|forgave|hung|arose|bore|bid|beat|bent|bled|fled|slid|strove)"
 )
 #: Words ending in -ed that are not past tense (adjectives, nouns, "expected" looks ahead).
 _NOT_PAST = re.compile(
@@ -1542,6 +1558,27 @@ _NOT_PAST = re.compile(
     r"unprecedented|alleged|allied|concerned|interested|qualified|armed|talented|experienced|skilled|"
     r"beloved|aged)"
 )
+
+
+#: A word (a run of word characters), for the markers that are whole words.
+_WORD_START = re.compile(r"\b\w+")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _past_word(word: str) -> bool:
+    """Is ``word`` (a whole word) a past-tense marker, and not an -ed word that only looks like
+    one (:data:`_NOT_PAST`)? Memoised per word."""
+    return _PAST_WORD.fullmatch(word) is not None and _NOT_PAST.fullmatch(word) is None
+
+
+def _past_markers(text: str, lo: int, hi: int) -> list[re.Match]:
+    """The past-tense markers in ``text[lo:hi]``, less those of :data:`_NOT_PAST`.
+
+    The same matches as a ``(?i)\\b(?:...)\\b`` search for the words of :data:`_PAST_WORD` would
+    find: each marker is a whole word, so each word is looked up once (:func:`_past_word`)
+    instead of trying some hundred case-insensitive alternatives at every word.
+    """
+    return [match for match in _WORD_START.finditer(text, lo, hi) if _past_word(match.group())]
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -1570,12 +1607,12 @@ def _tense(text: str, start: int, end: int) -> str:
     lo, hi = _sentence_bounds(text, start, end)
     breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text, lo, hi)]
     best, tense = None, "present"
-    for pattern, name in ((_FUTURE, "future"), (_PAST, "past")):
-        for match in pattern.finditer(text, lo, hi):
+    for matches, name in ((_FUTURE.finditer(text, lo, hi), "future"), (_past_markers(text, lo, hi), "past")):
+        for match in matches:
             if match.end() > start and match.start() < end:
                 continue
             passive = re.search(r"(?i)\bbe\s+$", text[max(0, match.start() - 4):match.start()])
-            if name == "past" and (_NOT_PAST.fullmatch(match.group(0)) or passive):
+            if name == "past" and passive:
                 continue  # "should be completed" looks ahead
             distance = start - match.end() if match.end() <= start else match.start() - end
             low, high = sorted((match.start(), start))

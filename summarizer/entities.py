@@ -418,7 +418,11 @@ _PERSON_SUFFIXES = (
 )
 
 _PLURAL_POSSESSORS = frozenset({"People", "Children", "Women", "Men", "Workers", "Veterans"})
-_WORD_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:[\w&]|[’'\-–.](?=[^\W_]))*|``|''|\S", re.UNICODE)
+#: A token: an initialism ("U.S."), a word with inner ``&``, apostrophes, hyphens and dots
+#: ("AT&T", "O'Neil", "Franco-Armenian", "3.5"), or any other character but white space.
+#: (The word part, ``[^\W_](?:[\w&]|[’'\-–.](?=[^\W_]))*``, is written unrolled: the same
+#: matches, in fewer steps of the regex engine.)
+_WORD_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W_][\w&]*(?:[’'\-–.](?=[^\W_])[\w&]*)*|``|''|\S", re.UNICODE)
 _OPENERS = frozenset(["“", '"', "‘", "'", "«", "„", "``", "(", "[", "—", "–", "-", ":", "•", "*", "·"])
 
 
@@ -647,14 +651,19 @@ def _tokens(text: str, span: Span) -> list[_Token]:
     tokens: list[_Token] = []
     append = tokens.append
     expect_initial = True
-    for match in _WORD_RE.finditer(text, span.start, span.end):
-        word, start = match.group(), match.start()
+    find = text.find
+    end = span.start
+    for word in _WORD_RE.findall(text, span.start, span.end):
+        # only white space lies between two tokens (``\S`` takes any other character), so
+        # the token starts where its text is next found: cheaper than a match object each
+        start = find(word, end)
+        end = start + len(word)
         cut = _possessive(word) if "’" in word or "'" in word else 0
         if cut:  # the head of a possessive is a word: _WORD_RE starts those with a letter or digit
             append(_Token(word[:cut], start, start + cut, expect_initial, len(tokens)))
             expect_initial = False
             word, start = word[cut:], start + cut
-        token = _Token(word, start, start + len(word), False, len(tokens))
+        token = _Token(word, start, end, False, len(tokens))
         if token.word:
             token.initial = expect_initial
             expect_initial = False
@@ -865,6 +874,12 @@ def _personish(doc: _Doc, tokens: list[_Token]) -> bool:
     return not any(len(t.text) > 1 and t.text.isupper() and t.text not in ("II", "III", "IV") for t in tokens)
 
 
+#: Role and organisation nouns: a sentence's first word that is one is no name ("Analyst Paul").
+_CUE_NOUNS = ROLE_NOUNS | ORG_NOUNS
+#: What may join the words of a run and never starts a name.
+_JOINERS = _CONNECTORS | {"&", "and", "the"}
+
+
 def _split_run(doc: _Doc, run: list[_Token], tokens: list[_Token]) -> list[tuple[list[_Token], str, bool]]:
     """Cut a capitalised run into names: (tokens, hint, titled); hint 'PER', 'MOD' or ''."""
     # leading words capitalised only by position, stop words, months
@@ -875,12 +890,12 @@ def _split_run(doc: _Doc, run: list[_Token], tokens: list[_Token]) -> list[tuple
         or (
             run[0].initial
             and len(run) > 1
-            and run[0].text.lower() in ROLE_NOUNS | ORG_NOUNS
+            and run[0].text.lower() in _CUE_NOUNS
             and run[1].text not in _CONNECTORS
         )
     ):
         run = run[1:]
-        while run and run[0].text in _CONNECTORS | {"&", "and", "the"}:
+        while run and run[0].text in _JOINERS:
             run = run[1:]
     while run and (run[-1].text in _STOP_CAPS or run[-1].text in _CONNECTORS or run[-1].text in ("&", "and")):
         run = run[:-1]
@@ -909,7 +924,7 @@ def _split_run(doc: _Doc, run: list[_Token], tokens: list[_Token]) -> list[tuple
             pieces.append([])
             continue
         pieces[-1].append(token)
-        if _HYPHEN_SUFFIX.search(token.text) and idx < len(run) - 1:
+        if idx < len(run) - 1 and _hyphenated(token.text) and _HYPHEN_SUFFIX.search(token.text):
             pieces.append([])  # "Chicago-based Boeing": the place, then the company
             continue
         if token.text in _LEGAL_SUFFIXES and idx < len(run) - 1 and len(pieces[-1]) > 1:
@@ -1172,8 +1187,10 @@ def _org_word(word: str) -> bool:
 def _given_name(gaz: _Gazetteer, word: str) -> bool:
     if word in gaz.given_names:
         return True
-    parts = re.split(r"[-–]", word)
-    return len(parts) > 1 and all(p in gaz.given_names or _fold(p).title() in gaz.given_names for p in parts)
+    if not _hyphenated(word):
+        return False
+    parts = _HYPHEN_SPLIT.split(word)
+    return all(p in gaz.given_names or _fold(p).title() in gaz.given_names for p in parts)
 
 
 def _appositive(tokens: list[_Token], after: int) -> str:
@@ -1209,9 +1226,9 @@ def _split_compound(doc: _Doc, cand: _Cand) -> list[_Cand] | None:
     if len(cand.tokens) != 1:
         return None
     token = cand.tokens[0]
-    parts = _HYPHEN.split(token.text)
-    if len(parts) < 3:
+    if not _hyphenated(token.text):
         return None
+    parts = _HYPHEN.split(token.text)
     out: list[_Cand] = []
     offset = token.start
     for part in parts:
@@ -1232,6 +1249,14 @@ def _split_compound(doc: _Doc, cand: _Cand) -> list[_Cand] | None:
 
 
 _HYPHEN = re.compile(r"([-–])")
+_HYPHEN_SPLIT = re.compile(r"[-–]")
+
+
+def _hyphenated(word: str) -> bool:
+    """Does ``word`` hold a hyphen or an en dash? (A cheap test before the hyphen regexes.)"""
+    return "-" in word or "–" in word
+
+
 _SUFFIXED = re.compile(r"^(.*[^\W\d_])[-–]([a-z]+)$")
 _HYPHEN_SUFFIX = re.compile(
     r"[-–](?:based|led|owned|made|born|registered|listed|headquartered|controlled|backed|bound|run|focused|style)$"
@@ -1241,7 +1266,7 @@ _HYPHEN_SUFFIX = re.compile(
 def _strip_suffix(doc: _Doc, cand: _Cand) -> None:
     """ "EADS-led", "US-based": keep the name, drop the lower-case suffix."""
     token = cand.tokens[-1]
-    match = _SUFFIXED.match(token.text)
+    match = _SUFFIXED.match(token.text) if _hyphenated(token.text) else None
     if match and match.group(1)[:1].isupper():
         head = match.group(1)
         cand.tokens[-1] = _Token(head, token.start, token.start + len(head), token.initial)

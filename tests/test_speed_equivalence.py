@@ -7,10 +7,11 @@ import sys
 
 import pytest
 
-from summarizer import dates
+from summarizer import dates, entities
 from summarizer.analysis import BOILERPLATE, is_boilerplate
 from summarizer.dates import fold_case
 from summarizer.events import _has_whole_word
+from summarizer.sentences import Span, split_sentences
 
 #: Lines that exercise the temporal rules (and some that only look like they might).
 LINES = [
@@ -114,3 +115,94 @@ def test_whole_word_search_without_a_regex_is_the_regex():
         word = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 3)))
         expected = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", line) is not None
         assert _has_whole_word(line, word) == expected, (line, word)
+
+
+# --------------------------------------------------------------------------------------------
+# Entity tokens and the tense markers of the temporal tagger
+
+#: The token pattern as first written (``entities._WORD_RE`` is the same, unrolled).
+_WORD_RE_AS_WRITTEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:[\w&]|[’'\-–.](?=[^\W_]))*|``|''|\S", re.UNICODE)
+
+
+def _random_lines(seed: int, count: int, alphabet: str = "aZ9 _-–.'’&`“”\nſİıKé²,") -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(count)]
+
+
+def _reference_tokens(text: str, span: Span) -> list[tuple]:
+    """``entities._tokens`` the slow way: a match object per token of the pattern as written."""
+    tokens: list[tuple] = []
+    expect_initial = True
+    for match in _WORD_RE_AS_WRITTEN.finditer(text, span.start, span.end):
+        word, start = match.group(), match.start()
+        cut = entities._possessive(word) if "’" in word or "'" in word else 0
+        if cut:
+            tokens.append((word[:cut], start, start + cut, expect_initial, len(tokens)))
+            expect_initial = False
+            word, start = word[cut:], start + cut
+        initial = False
+        if word[:1].isalnum():
+            initial, expect_initial = expect_initial, False
+        elif word in entities._STARTERS:
+            expect_initial = True
+        tokens.append((word, start, start + len(word), initial, len(tokens)))
+    return tokens
+
+
+def test_entity_tokens_are_found_as_the_pattern_as_written_finds_them(texts):
+    pairs = [(text, span) for text in texts for span in split_sentences(text)]
+    pairs += [(span.text, Span(span.text, 0, len(span.text), 0)) for _, span in list(pairs)]
+    rng = random.Random(5)
+    for line in _random_lines(5, 3000):
+        start = rng.randint(0, len(line))
+        pairs.append((line, Span(line[start:], start, len(line), 0)))
+    for text, span in pairs:
+        assert entities._WORD_RE.findall(text, span.start, span.end) == _WORD_RE_AS_WRITTEN.findall(
+            text, span.start, span.end
+        )
+        fast = [(t.text, t.start, t.end, t.initial, t.index) for t in entities._tokens(text, span)]
+        assert fast == _reference_tokens(text, span), (text, span)
+
+
+def test_given_name_test_skips_the_split_only_where_there_is_no_hyphen():
+    given = entities.gazetteer().given_names
+    for word in ["Jean-Noël", "Anna–Maria", "Mary-Kate", "Jean-", "-", "Boeing-Airbus", "Ilham", "Lockheed"]:
+        parts = re.split(r"[-–]", word)
+        slow = word in given or len(parts) > 1 and all(
+            p in given or entities._fold(p).title() in given for p in parts
+        )
+        assert entities._given_name(entities.gazetteer(), word) == slow, word
+
+
+def test_past_markers_word_by_word_are_the_case_insensitive_regex(texts):
+    body = dates._PAST_WORD.pattern.removeprefix("(?i)")
+    slow = re.compile(rf"(?i)\b(?:{body})\b")
+    lines = [line for text in texts for line in text.splitlines()]
+    lines += _random_lines(6, 3000, "walkedWASſaidİıK sgo-’'ed.") + ["WAſ ſaid, walKed; the unitED speed"]
+    rng = random.Random(6)
+    for line in lines:
+        lo = rng.randint(0, len(line))
+        hi = rng.randint(lo, len(line))
+        for a, b in ((0, len(line)), (lo, hi)):
+            found = slow.finditer(line, a, b)
+            expected = [m.span() for m in found if not dates._NOT_PAST.fullmatch(m.group())]
+            assert [m.span() for m in dates._past_markers(line, a, b)] == expected, (line, a, b)
+
+
+@pytest.mark.parametrize(
+    "shape", [r"\d\s\d", r"\d.\d", r"[^a]\d", r"(?=\d)", r"\d$", r"^\d", r"\D\d", r"\d\S"]
+)
+def test_a_shape_that_may_match_white_space_or_look_past_its_piece_is_refused(shape):
+    with pytest.raises(ValueError, match="line_shape"):
+        dates._rule(r"\d", shape=shape)
+
+
+def test_piece_shapes_trigger_their_rules_wherever_they_match_a_line(texts):
+    """A shape tried piece by piece triggers its rules on every line it matches as a whole."""
+    lines = [line for text in texts for line in text.splitlines()]
+    lines += _random_lines(7, 3000, "19 20'’s-/.:lyannual\t")
+    for line in lines:
+        tried = set(dates._rules_for(line))
+        for shape, rules in dates._BY_SHAPE.items():
+            if shape.search(line):
+                assert {dates._RULES[index] for index in rules} <= tried, (line, shape.pattern)

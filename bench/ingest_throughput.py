@@ -10,10 +10,10 @@ in one process on one core.
 * full pipeline = ``summarizer.analyze``: language, sentences, summary, entities, dates,
   events, roles and quotes (what ingest runs), with the publication date as reference;
 * summary only = ``analyze(..., entities=False)``;
-* per-word memos (Snowball stems, token shapes, the temporal tagger's trigger words, folded
-  names) live as long as the process, as in a long-running ingest, so they are warm here where
-  the corpus repeats; no result of an article is cached. With every memo emptied before each
-  article (every word new), the full pipeline runs roughly 25-30% slower;
+* per-word memos (Snowball stems, token shapes, the temporal tagger's trigger pieces and
+  past-tense words, folded names) live as long as the process, as in a long-running ingest, so
+  they are warm here where the corpus repeats; no result of an article is cached. With every
+  memo emptied before each article (every word new), the full pipeline runs roughly 25-30% slower;
 * naive = sumy's stock ``LexRankSummarizer`` on a ``PlaintextParser`` document split by a plain
   regex (``[.!?]`` + space), with sumy's stemmer and stop words (sumy's own ``Tokenizer`` needs
   NLTK punkt, which cannot be downloaded here).

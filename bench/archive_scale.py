@@ -32,6 +32,7 @@ Telegram. The goal (issue #8): p95 < 100 ms for each, RSS < 300 MB.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -306,6 +307,7 @@ def run_queries(db: Path, args) -> dict:
     began = time.perf_counter()
     briefings.warm_up()
     warm_up_ms = (time.perf_counter() - began) * 1000
+    gc.freeze()  # as the bot does after start-up (bot/telegram/app.py)
     # the cost every who/timeline pays once per archive change (a new article): the entity index
     began = time.perf_counter()
     archive.version()

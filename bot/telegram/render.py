@@ -196,13 +196,7 @@ def digest_reply(digest: Digest, *, offset: int = 0, page: int | None = None) ->
         head += f"\n<b>Watching:</b> {esc(', '.join(digest.watched))} (their stories first)"
     blocks = []
     for item in items:
-        meta = byline(item.source, item.published_at)
-        if item.sources > 1:
-            meta += f" · reported by {item.sources} sources"
-        block = f"<b>#{item.id} {esc(item.title)}</b>\n<i>{meta}</i>"
-        if item.watched:
-            block += f"\n<b>Watched:</b> {esc(', '.join(item.watched))}"
-        block += "\n" + _bullets(item.summary)
+        block = _story_head(item, f"#{item.id} {item.title}") + "\n" + _bullets(item.summary)
         if item.also:
             block += "\n<i>Also reported by " + ", ".join(_citation(c) for c in item.also) + "</i>"
         blocks.append(block)
@@ -419,15 +413,20 @@ def unsubscribed_notice(chat_ids: Sequence[int]) -> str:
 
 
 # -- digests --------------------------------------------------------------------------------
-def _story(item: DigestItem, number: int | None = None) -> str:
-    """One story: title, byline with how many sources reported it, summary, where to read it."""
-    title = f"{number}. {item.title}" if number else item.title
+def _story_head(item: DigestItem, title: str) -> str:
+    """A story's title, byline (with how many sources reported it) and watched names."""
     meta = byline(item.source, item.published_at)
     if item.sources > 1:
         meta += f" · reported by {item.sources} sources"
-    block = f"<b>{esc(title)}</b>\n<i>{meta}</i>"
+    head = f"<b>{esc(title)}</b>\n<i>{meta}</i>"
     if item.watched:
-        block += f"\n<b>Watched:</b> {esc(', '.join(item.watched))}"
+        head += f"\n<b>Watched:</b> {esc(', '.join(item.watched))}"
+    return head
+
+
+def _story(item: DigestItem, number: int | None = None) -> str:
+    """One story: title, byline with how many sources reported it, summary, where to read it."""
+    block = _story_head(item, f"{number}. {item.title}" if number else item.title)
     block += "\n" + _bullets(item.summary[:3])
     read = f"/article {item.id}"
     if item.url:

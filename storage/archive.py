@@ -663,7 +663,9 @@ class Archive:
         return [tuple(row) for row in rows]
 
     @_locked
-    def co_mentions(self, names: Sequence[str], *, limit: int = 10, article_limit: int = 500) -> list[tuple[str, str, int, int]]:
+    def co_mentions(
+        self, names: Sequence[str], *, limit: int = 10, article_limit: int = 500,
+    ) -> list[tuple[str, str, int, int]]:
         """(name, type, mentions, articles) of other entities in the newest ``article_limit`` articles
         that mention ``names``."""
         if not names:
@@ -781,7 +783,8 @@ class Archive:
         """
         clauses, params = self._event_filters(date_from, date_to, "ee")
         direction = " DESC" if newest_first else ""
-        sql = (f"SELECT date_start, date_end, event_id FROM event_entities ee WHERE {' AND '.join(['ee.name = ?', *clauses])} "
+        where = " AND ".join(["ee.name = ?", *clauses])
+        sql = (f"SELECT date_start, date_end, event_id FROM event_entities ee WHERE {where} "
                f"ORDER BY date_start{direction}, date_end{direction}, event_id{direction}")
         if limit:
             sql += f" LIMIT {int(limit)}"

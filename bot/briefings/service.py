@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from pathlib import Path
 
 from storage import (
-    Archive, ArticleLede, ArticleNotFound, EventRow, MentionRow, NewArticle, QuoteRow, RoleRow, StoredArticle, StoredEvent,
-    SubscriptionRow, utcnow,
+    Archive, ArticleLede, ArticleNotFound, EventRow, MentionRow, NewArticle, QuoteRow, RoleRow, StoredArticle,
+    StoredEvent, SubscriptionRow, utcnow,
 )
 from summarizer import DEFAULT_METHOD, UnknownMethod, analyze, detect_language, get_method
 from summarizer.dates import sort_key, value_span

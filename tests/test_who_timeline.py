@@ -103,3 +103,25 @@ def test_a_shared_surname_gives_one_person_and_names_the_other(briefings):
 
     assert "may also mean Nichole Faulkner: /who Nichole Faulkner" in render.dossier_reply(dossier)
     assert briefings.who("Nichole Faulkner").others == []
+
+
+def test_the_entity_index_is_kept_through_additions_but_finds_new_names(seeded, monkeypatch):
+    """Rebuilding the alias map costs ~1 s per 80,000 names: additions keep it for a minute,
+    a name it does not know yet makes it rebuild, a deletion always does."""
+    import bot.briefings.service as service
+
+    builds = []
+    original = service.link_across
+    monkeypatch.setattr(service, "link_across", lambda known: builds.append(1) or original(known))
+    assert seeded.who("France").name == "France" and len(builds) == 1
+    added = seeded.ingest_text("Harbour news\n\nThe Eastport harbour board met Ines Okonkwo, the port director, "
+                               "in Lyon on Tuesday, and France sent an observer.")
+    assert seeded.who("France").name == "France" and len(builds) == 1  # kept: only additions
+    assert seeded.who("Ines Okonkwo").name == "Ines Okonkwo" and len(builds) == 2  # unknown: rebuilt
+    seeded.archive.delete_article(added.article_id)
+    seeded.who("France")
+    assert len(builds) == 3  # a deletion: rebuilt at once
+    monkeypatch.setattr(service, "ENTITY_INDEX_TTL", 0.0)
+    seeded.ingest_text("Ferry news\n\nThe ferry to Eastport was cancelled on Monday, France said.")
+    seeded.who("France")
+    assert len(builds) == 4  # too old to keep

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
@@ -45,6 +46,8 @@ MAX_NAME_CHARS = 100
 DEFAULT_DIGEST_TIME = "08:00"
 #: A dossier's summary reads the newest articles about the entity, at most this many.
 DOSSIER_ARTICLES = 20
+#: Seconds an entity index is kept while articles are added (see ``Briefings._entity_index``).
+ENTITY_INDEX_TTL = 60.0
 #: A timeline reads at most this many dated mentions, the latest ones; a period reaches earlier.
 TIMELINE_WINDOW = 500
 #: A digest lists the dated events of at most this many of its period's event mentions (the
@@ -360,13 +363,25 @@ class Briefings:
                       events=self._digest_events(ids), watched=list(watch), grouped=len(articles))
 
     # -- entities: /who, /entities --------------------------------------------------------
-    def _entity_index(self) -> tuple[list[tuple[str, str, int]], dict[tuple[str, str], str]]:
-        """Every (name, type, count) and the cross-article alias map, cached per archive state."""
+    def _entity_index(self, *, fresh: bool = False) -> tuple[list[tuple[str, str, int]], dict[tuple[str, str], str]]:
+        """Every (name, type, count) and the cross-article alias map, cached per archive state.
+
+        Rebuilding costs about 1 s per 80,000 distinct names, and a busy archive changes every
+        minute; so an index built less than ``ENTITY_INDEX_TTL`` seconds ago is kept through
+        additions (not deletions) unless ``fresh``. Callers that find nothing in a kept index
+        ask again with ``fresh`` (:meth:`_resolve`): a name just ingested is always found.
+        """
         state = self.archive.version()
-        if self._entities_cache is None or self._entities_cache[0] != state:
-            known = self.archive.entity_names()
-            self._entities_cache = (state, known, link_across(known))
-        return self._entities_cache[1], self._entities_cache[2]
+        cached = self._entities_cache
+        if cached is not None and (cached[0] == state or (
+                not fresh and cached[0][2] == state[2] and time.monotonic() - cached[3] < ENTITY_INDEX_TTL)):
+            return cached[1], cached[2]
+        known = self.archive.entity_names()
+        self._entities_cache = (state, known, link_across(known), time.monotonic())
+        return known, self._entities_cache[2]
+
+    def _index_is_current(self) -> bool:
+        return self._entities_cache is not None and self._entities_cache[0] == self.archive.version()
 
     def resolve_entity(self, query: str) -> tuple[str, str, list[str]]:
         """(canonical name, type, every archive name linked to it) for a user's query."""
@@ -378,6 +393,9 @@ class Briefings:
         name = clean_name(query)
         known, links = self._entity_index()
         resolution = resolve_query(name, known)
+        if resolution.how in ("none", "fuzzy") and not self._index_is_current():  # a name just ingested?
+            known, links = self._entity_index(fresh=True)
+            resolution = resolve_query(name, known)
         if not resolution.found:
             raise EntityNotFound(name, resolution.suggestions)
         first = resolution.matches[0]
@@ -395,7 +413,7 @@ class Briefings:
 
     def entities(self, *, limit: int = 20) -> list[EntityCount]:
         """The most mentioned people, organisations and places, aliases merged."""
-        known, links = self._entity_index()
+        known, links = self._entity_index(fresh=True)
         merged: dict[tuple[str, str], int] = {}
         for name, kind, count in known:
             if kind in ("PER", "ORG", "LOC"):

@@ -403,6 +403,14 @@ def fmt(mean: float, low: float, high: float) -> str:
     return f"{mean * 100:.2f} [{low * 100:.1f}, {high * 100:.1f}]"
 
 
+def ci_record(mean, low, high, d_mean, d_low, d_high) -> dict[str, list[float]]:
+    """Means and bootstrap CIs, and their paired differences to Lead-3, as the JSON report keeps them."""
+    return {
+        "mean": mean.tolist(), "ci_low": low.tolist(), "ci_high": high.tolist(),
+        "delta_vs_lead3": d_mean.tolist(), "delta_ci_low": d_low.tolist(), "delta_ci_high": d_high.tolist(),
+    }
+
+
 def diff_cell(d_mean: float, d_low: float, d_high: float) -> str:
     mark = " ✓" if d_low > 0 else (" ✗" if d_high < 0 else "")
     return f"{d_mean * 100:+.2f} [{d_low * 100:+.1f}, {d_high * 100:+.1f}]{mark}"
@@ -477,15 +485,7 @@ def evaluate_set(name: str, docs: list[Doc], args, scorer: Scorer, rng) -> dict:
             f"| {label} | {fmt(mean[0], low[0], high[0])} | {fmt(mean[1], low[1], high[1])} | "
             f"{fmt(mean[2], low[2], high[2])} | {words[system]:.0f} | {delta[0]} | {delta[1]} |"
         )
-        result["systems"][system] = {
-            "mean": mean.tolist(),
-            "ci_low": low.tolist(),
-            "ci_high": high.tolist(),
-            "delta_vs_lead3": d_mean.tolist(),
-            "delta_ci_low": d_low.tolist(),
-            "delta_ci_high": d_high.tolist(),
-            "words": words[system],
-        }
+        result["systems"][system] = {**ci_record(mean, low, high, d_mean, d_low, d_high), "words": words[system]}
     result["seconds"] = time.perf_counter() - started
     return {
         "prepared": prepared,
@@ -520,12 +520,7 @@ def tuning(sets: dict[str, dict], args, scorer: Scorer, rng) -> dict:
         report["protocols"][f"{label} -> {test}"] = {
             "chosen": chosen,
             "differs_from_lead3": differ,
-            "mean": mean.tolist(),
-            "ci_low": low.tolist(),
-            "ci_high": high.tolist(),
-            "delta_vs_lead3": d_mean.tolist(),
-            "delta_ci_low": d_low.tolist(),
-            "delta_ci_high": d_high.tolist(),
+            **ci_record(mean, low, high, d_mean, d_low, d_high),
         }
 
     print("\n### Tuning the centrality/position blend (newsrank = w·centrality + (1−w)·exp(−i/decay))\n")

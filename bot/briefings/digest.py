@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-_TOKEN = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+#: A word of three letters or more, or the NUL that ends each text (see ``_weights``).
 _TOKEN_OR_END = re.compile(r"[^\W\d_]{3,}|\x00", re.UNICODE)
 #: Cosine similarity of TF-IDF vectors (title + lede) from which two articles are one story.
 SAME_STORY = 0.35

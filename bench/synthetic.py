@@ -5,8 +5,8 @@ store it after analysis: an ``articles`` row (title, 300–700-word text, source
 publication and ingest times, content hash), its 3-sentence ``newsrank`` summary, entity
 ``mentions`` whose offsets point at the name in the text (full names, surnames, demonyms
 "French" and capital metonyms "Paris" for countries), dated ``events`` (the sentence holding
-a date expression, with the names in it), ``roles`` ("French President Emmanuel Macron") and
-``quotes`` ("…," said Macron).
+a date expression, with the names in it), ``roles`` ("French President Emmanuel Macron"),
+``quotes`` ("…," said Macron) and the ``story_terms`` a digest groups stories by.
 
 The model:
 
@@ -36,6 +36,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
+from bot.briefings.digest import article_terms
 from storage import content_hash
 from summarizer.dates import value_span
 
@@ -126,6 +127,7 @@ class Batch:
     events: list[tuple]
     roles: list[tuple]
     quotes: list[tuple]
+    story_terms: list[tuple]
     worker_rss_mb: float = 0.0  # peak RSS of the process that made it
 
 
@@ -247,7 +249,7 @@ class Corpus:
         """Rows of articles ``first_id`` .. ``first_id + size - 1``."""
         rng = random.Random(self.seed * 1_000_003 + first_id)
         nprng = np.random.default_rng([self.seed, first_id])
-        out = Batch(first_id, [], [], [], [], [], [])
+        out = Batch(first_id, [], [], [], [], [], [], [])
         lengths = nprng.integers(300, 701, size)
         words = nprng.choice(len(self.vocab), size=int(lengths.sum() * 1.15) + 64, p=self.word_p)
         ents = nprng.choice(len(self.entities), size=size * 16, p=self.entity_p)
@@ -389,6 +391,7 @@ class Corpus:
                              content_hash(text), "feed" if url else "text", "[]"))
         out.summaries.append((article_id, SUMMARY_METHOD, SUMMARY_SENTENCES,
                               json.dumps(sentences[:SUMMARY_SENTENCES], ensure_ascii=False), ingested.strftime(ISO)))
+        out.story_terms.append((article_id, article_terms(title, text)))
         out.mentions.extend(mentions)
         out.events.extend(events)
         out.roles.extend(roles)
@@ -421,6 +424,7 @@ INSERTS = {
                'entities, start, "end", modifier, range_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     "roles": 'INSERT INTO roles (article_id, name, description, start, "end") VALUES (?, ?, ?, ?, ?)',
     "quotes": 'INSERT INTO quotes (article_id, speaker, text, start, "end") VALUES (?, ?, ?, ?, ?)',
+    "story_terms": "INSERT INTO story_terms (article_id, terms) VALUES (?, ?)",
 }
 
 

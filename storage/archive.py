@@ -43,6 +43,9 @@ FEW_QUOTES = 2000
 SEARCH_WINDOW = 5000
 #: A dossier's role line is the most frequent description among this many, the newest.
 ROLE_LINES = 2000
+#: Newest first by ingest time: the order of ``idx_articles_ingested_at`` read backwards, so a
+#: period's newest articles are an index range with no sort (ids follow ingest time anyway).
+_NEWEST_FIRST = "ingested_at DESC, id DESC"
 
 
 def utcnow() -> str:
@@ -113,6 +116,7 @@ class ArticleLede:
     url: str | None
     published_at: str | None
     lede: str
+    terms: bytes | None = None  # its story terms (``bot.briefings.digest.story_terms``) once computed
 
 
 @dataclass(frozen=True)
@@ -385,7 +389,7 @@ class Archive:
     ) -> list[StoredArticle]:
         """Articles ingested in [``since``, ``until``) (ISO timestamps, either optional)."""
         where, params = self._ingested_between(since, until)
-        order = "id DESC" if newest_first else "id"
+        order = _NEWEST_FIRST if newest_first else "ingested_at, id"
         rows = self.db["articles"].rows_where(where, params, order_by=order, limit=limit, offset=offset or None)
         return [StoredArticle.from_row(row) for row in rows]
 
@@ -393,7 +397,7 @@ class Archive:
     def article_ids(self, *, since: str | None = None, until: str | None = None, limit: int | None = None) -> list[int]:
         """Ids of the articles ``articles()`` returns (newest first), without reading them."""
         where, params = self._ingested_between(since, until)
-        sql = f"SELECT id FROM articles {'WHERE ' + where if where else ''} ORDER BY id DESC"
+        sql = f"SELECT id FROM articles {'WHERE ' + where if where else ''} ORDER BY {_NEWEST_FIRST}"
         if limit:
             sql += " LIMIT ?"
             params.append(limit)
@@ -402,15 +406,23 @@ class Archive:
     @_locked
     def ledes(self, *, since: str | None = None, until: str | None = None, limit: int | None = None,
               chars: int = 600) -> list[ArticleLede]:
-        """The articles ``articles()`` returns (newest first), with the first ``chars`` of their text."""
+        """The articles ``articles()`` returns (newest first), with the first ``chars`` of their text
+        and their story terms where stored."""
         where, params = self._ingested_between(since, until)
-        sql = (f"SELECT id, title, source, url, published_at, substr(text, 1, ?) FROM articles "
-               f"{'WHERE ' + where if where else ''} ORDER BY id DESC")
+        sql = (f"SELECT id, title, source, url, published_at, substr(text, 1, ?), terms FROM articles "
+               f"LEFT JOIN story_terms ON article_id = id {'WHERE ' + where if where else ''} ORDER BY {_NEWEST_FIRST}")
         params.insert(0, chars)
         if limit:
             sql += " LIMIT ?"
             params.append(limit)
         return [ArticleLede(*row) for row in self.db.execute(sql, params).fetchall()]
+
+    @_locked
+    def save_story_terms(self, terms: Iterable[tuple[int, bytes]]) -> None:
+        """Store (article id, story terms) pairs; an article's earlier terms are replaced."""
+        with self.db.conn:
+            self.db.conn.executemany("INSERT OR REPLACE INTO story_terms (article_id, terms) "
+                                     "SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?1)", terms)
 
     @staticmethod
     def _ingested_between(since: str | None, until: str | None) -> tuple[str | None, list[Any]]:
@@ -477,9 +489,14 @@ class Archive:
         events: Iterable[EventRow] = (),
         roles: Iterable[RoleRow] = (),
         quotes: Iterable[QuoteRow] = (),
+        story_terms: bytes | None = None,
     ) -> None:
-        """Store a summary and replace the article's mentions, events, roles and quotes, atomically."""
+        """Store a summary and replace the article's mentions, events, roles and quotes (and its
+        story terms, when given), atomically."""
         with self.db.conn:
+            if story_terms is not None:
+                self.db.conn.execute("INSERT OR REPLACE INTO story_terms (article_id, terms) VALUES (?, ?)",
+                                     [article_id, story_terms])
             self._put_summary(article_id, method, sentences, summary)
             replaced = 0
             for table in ("mentions", "events", "roles", "quotes"):
@@ -551,13 +568,18 @@ class Archive:
                 return []
             clauses.append(f"name IN ({', '.join('?' * len(names))})")
             params.extend(names)
+        hint = ""
         if article_ids is not None:
             if not article_ids:
                 return []
+            if names is None:  # read the articles' mentions (a few each), never every mention of a name
+                hint = "INDEXED BY idx_mentions_article_entity "
+            else:  # read the names' mentions within the articles' id range
+                hint = "INDEXED BY idx_mentions_name_article "
+                clauses.append("article_id BETWEEN ? AND ?")
+                params.extend((min(article_ids), max(article_ids)))
             clauses.append(f"article_id IN ({', '.join('?' * len(article_ids))})")
             params.extend(article_ids)
-        # given articles, read their mentions (a few each), never every mention of a name
-        hint = "INDEXED BY idx_mentions_article " if article_ids is not None else ""
         sql = (
             f"SELECT name, type, COUNT(*) AS n, COUNT(DISTINCT article_id) AS docs FROM mentions {hint}"
             f"WHERE {' AND '.join(clauses)} GROUP BY name, type ORDER BY n DESC, docs DESC, name LIMIT ?"
@@ -570,7 +592,7 @@ class Archive:
         """Which of ``names`` each of ``article_ids`` mentions (articles mentioning none are left out)."""
         if not article_ids or not names:
             return {}
-        sql = (f"SELECT DISTINCT article_id, name FROM mentions INDEXED BY idx_mentions_article "
+        sql = (f"SELECT DISTINCT article_id, name FROM mentions INDEXED BY idx_mentions_article_entity "
                f"WHERE article_id IN ({', '.join('?' * len(article_ids))}) AND name IN ({', '.join('?' * len(names))})")
         found: dict[int, set[str]] = {}
         for article_id, name in self.db.execute(sql, [*article_ids, *names]).fetchall():

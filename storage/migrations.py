@@ -298,3 +298,25 @@ def query_indexes(db: Database) -> None:
         DROP INDEX idx_mentions_name;
         """
     )
+
+
+@migrations(name="0006_digest_indexes")
+def digest_indexes(db: Database) -> None:
+    """What keeps a week's /digest fast on a million articles.
+
+    * ``story_terms``: each article's title-and-lede words as 64-bit hashes (written at ingest,
+      filled by the first digest that needs them), so grouping a digest's stories reads bytes
+      instead of tokenising a thousand ledes;
+    * mentions by article with their type and name: counting the entities of a period's articles
+      reads the index alone (it replaces the index on ``article_id`` only).
+    """
+    db.executescript(
+        """
+        CREATE TABLE story_terms (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            terms BLOB NOT NULL
+        );
+        CREATE INDEX idx_mentions_article_entity ON mentions(article_id, type, name);
+        DROP INDEX idx_mentions_article;
+        """
+    )

@@ -21,7 +21,7 @@ def test_new_archive_has_schema_wal_and_fts(db_path):
     assert archive.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert archive.db.execute("PRAGMA user_version").fetchone()[0] == len(names)
     assert {"articles", "summaries", "mentions", "articles_fts", "events", "subscriptions", "deliveries",
-            "feeds"} <= set(archive.db.table_names())
+            "feeds", "entity_counts", "event_entities", "story_terms"} <= set(archive.db.table_names())
     archive.close()
     # reopening applies nothing twice
     again = Archive(db_path)
@@ -280,3 +280,26 @@ def test_search_ranks_only_the_newest_matches_of_a_common_word(archive, monkeypa
     hits = [h.article.id for h in archive.search("budget", limit=10)]
     assert sorted(hits) == newer[-3:] and best not in hits  # the newest three, ranked
     assert [h.article.id for h in archive.search("budget item 0")] == [newer[0]]  # a narrower query reaches back
+
+
+def test_top_entities_of_given_articles_by_either_index(archive):
+    """Counting given articles' entities reads their mentions; counting a few names reads the names'
+    mentions within the articles' id range: both agree with counting every row."""
+    import random
+
+    rng = random.Random(5)
+    names = [("France", "LOC"), ("Paris", "LOC"), ("Jordan", "PER"), ("Jordan", "LOC"), ("UN", "ORG"), ("Euro", "MISC")]
+    ids = [archive.add_article(NewArticle(f"T{i}", f"Story {i}.")).id for i in range(30)]
+    for article_id in ids:
+        archive.save_analysis(article_id, method="lead", sentences=1, summary=[], mentions=[
+            MentionRow(name, name, kind, 0, 1) for name, kind in rng.choices(names, k=rng.randint(0, 6))])
+    chosen = sorted(rng.sample(ids, 12))
+
+    truth = archive.db.execute(
+        f"SELECT name, type, COUNT(*), COUNT(DISTINCT article_id) FROM mentions NOT INDEXED WHERE article_id IN "
+        f"({', '.join(map(str, chosen))}) AND type != 'MISC' GROUP BY 1, 2").fetchall()
+    assert sorted(archive.top_entities(article_ids=chosen, limit=100)) == sorted(truth)
+    only = ["Jordan", "Euro", "Nowhere"]
+    assert sorted(archive.top_entities(article_ids=chosen, names=only, limit=100)) == sorted(
+        row for row in truth if row[0] in only)
+    assert archive.top_entities(article_ids=[], names=only) == [] == archive.top_entities(article_ids=chosen, names=[])

@@ -27,7 +27,7 @@ from .loaders import (
     FileJob, RawDocument, check_size, collect_files, fallback_title, from_text, load_file,
 )
 from .chart import render_timeline_png
-from .digest import cluster_stories, trend
+from .digest import LEDE_CHARS, article_terms, cluster_terms, trend
 from .timeline import TimelineQuery, date_label, parse_timeline_args
 from .schedule import iso, latest_slot, next_slot, parse_subscribe_args
 from .models import (
@@ -41,7 +41,6 @@ MAX_QUERY_CHARS = 300
 #: A digest groups at most this many articles of its period, the newest (and says so).
 MAX_DIGEST_ARTICLES = 1000
 #: Stories are compared on their title and lede: duplicates share the lede, not the whole text.
-LEDE_CHARS = 600
 MAX_NAME_CHARS = 100
 DEFAULT_DIGEST_TIME = "08:00"
 #: A dossier's summary reads the newest articles about the entity, at most this many.
@@ -190,6 +189,7 @@ class Briefings:
                 events=[row for row in map(event_row, analysis.events) if row is not None],
                 roles=[RoleRow(r.name, r.description, r.start, r.end) for r in analysis.roles],
                 quotes=[QuoteRow(q.speaker, q.text, q.start, q.end) for q in analysis.quotes],
+                story_terms=article_terms(article.title, article.text),
             )
         except Exception as error:  # analysis must never lose the stored text
             logger.exception("analysis of article #%s failed", article.id)
@@ -335,7 +335,7 @@ class Briefings:
         articles = self.archive.ledes(since=since_iso, until=until_iso, limit=MAX_DIGEST_ARTICLES, chars=LEDE_CHARS)
         ids = [a.id for a in articles]
         watched_names = self._watch_names(watch)
-        clusters = cluster_stories([f"{a.title}\n{a.lede}" for a in articles])
+        clusters = cluster_terms(self._story_terms(articles))
         named = self.archive.names_mentioned(ids, watched_names) if watched_names else {}
         stories = []
         for members in clusters:
@@ -351,16 +351,24 @@ class Briefings:
             for group, watched in stories[:limit]
         ]
         top = self.archive.top_entities(article_ids=ids, limit=entities)
-        previous_counts = self._previous_counts(since_iso, until_iso, [row[0] for row in top])
+        previous = self._previous_counts(since_iso, until_iso, [row[0] for row in top])
         top_entities = [
-            DigestEntity(name, kind, n, docs, previous=None if previous_counts is None else previous_counts.get(name, 0),
-                         change="" if previous_counts is None else trend(n, previous_counts.get(name, 0)))
+            DigestEntity(name, kind, n, docs, previous=None if previous is None else previous.get((name, kind), 0),
+                         change="" if previous is None else trend(n, previous.get((name, kind), 0)))
             for name, kind, n, docs in top
         ]
         total = len(articles) if len(articles) < MAX_DIGEST_ARTICLES else self.archive.count_articles(
             since=since_iso, until=until_iso)
         return Digest(since_iso, utcnow(), items, top_entities, total, until=until_iso,
                       events=self._digest_events(ids), watched=list(watch), grouped=len(articles))
+
+    def _story_terms(self, articles: list[ArticleLede]) -> list[bytes]:
+        """Each article's story terms: stored at ingest; computed (and stored) where missing."""
+        missing = [(a.id, article_terms(a.title, a.lede)) for a in articles if a.terms is None]
+        if missing:  # articles stored before terms were kept, or whose analysis failed
+            self.archive.save_story_terms(missing)
+        computed = dict(missing)
+        return [a.terms if a.terms is not None else computed[a.id] for a in articles]
 
     # -- entities: /who, /entities --------------------------------------------------------
     def _entity_index(self, *, fresh: bool = False) -> tuple[list[tuple[str, str, int]], dict[tuple[str, str], str]]:
@@ -599,15 +607,17 @@ class Briefings:
     def unwatch(self, chat_id: int, name: str) -> bool:
         return self.archive.remove_watch(chat_id, clean_name(name))
 
-    def _previous_counts(self, since: str | None, until: str | None, names: list[str]) -> dict[str, int] | None:
-        """Mentions of ``names`` in the period of the same length just before ``since``."""
+    def _previous_counts(self, since: str | None, until: str | None,
+                         names: list[str]) -> dict[tuple[str, str], int] | None:
+        """Mentions of ``names`` per (name, type) in the period of the same length just before ``since``."""
         if not since or not names:
             return None
         start = datetime.fromisoformat(since)
         end = datetime.fromisoformat(until) if until else datetime.now(timezone.utc)
         earlier = (start - (end - start)).replace(microsecond=0).isoformat()
         ids = self.archive.article_ids(since=earlier, until=since, limit=MAX_DIGEST_ARTICLES)
-        return {row[0]: row[2] for row in self.archive.top_entities(article_ids=ids, names=names, limit=len(names))}
+        rows = self.archive.top_entities(article_ids=ids, names=names, limit=3 * len(names))  # a name may have 3 types
+        return {(name, kind): n for name, kind, n, _ in rows}
 
     def _watch_names(self, watch: Sequence[str]) -> list[str]:
         """Every archive name a watch list means ("Aliyev" -> all names linked to Ilham Aliyev)."""

@@ -158,8 +158,9 @@ def _print_digest(digest: Digest, heading: str) -> None:
     if changes:
         out.print("[dim]vs the previous period: " + escape(", ".join(f"{e.name} {e.change}" for e in changes)) + "[/]")
     if digest.events:
-        out.print("[bold]Timeline events in these articles:[/]")
-        for event in digest.events[:10]:
+        out.print("[bold]Timeline events in these articles[/] "
+                  "(the latest-dated; earlier ones with `briefing timeline`):")
+        for event in digest.latest_events():
             out.print(f"   {escape(event.label)} — {escape(event.line)} "
                       f"[dim]({', '.join(f'#{c.article_id}' for c in event.sources)})[/]")
 

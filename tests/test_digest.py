@@ -4,6 +4,7 @@ import math
 import random
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
@@ -183,3 +184,25 @@ def test_entity_change_compares_the_same_name_and_type(briefings):
     digest = briefings.digest(since="2026-01-02", until="2026-01-03")
     assert [(e.name, e.type, e.mentions, e.previous, e.change) for e in digest.top_entities] == [
         ("Jordan", "LOC", 1, 2, "−1")]
+
+
+def test_a_digest_shows_the_latest_dated_events_of_its_articles(seeded, monkeypatch):
+    """Recent and upcoming events, not the history an article recalls; the rest is on /timeline."""
+    import bot.briefings.service as service
+    from bot.telegram import render
+
+    every = seeded.digest().events
+    dates = [e.date_start for e in every]
+    assert dates == sorted(dates) and len(every) > 3
+    assert seeded.digest().latest_events(3) == every[-3:]
+    monkeypatch.setattr(service, "DIGEST_EVENTS", 3)  # read only the latest three event mentions
+    latest = seeded.digest().events
+    assert latest and {e.date for e in latest} <= {e.date for e in every[-3:]}
+    monkeypatch.setattr(service, "DIGEST_EVENTS", 100)
+    digest = seeded.digest()
+    page = render.digest_reply(digest)
+    assert every[-1].line[:40] in page and "earlier ones" not in page  # all eight shown
+    twelve = [replace(every[-1], line=f"Numbered event {i:02d}.") for i in range(12)]
+    page = render.digest_reply(replace(digest, events=twelve))
+    assert "Numbered event 11." in page and "Numbered event 02." in page and "Numbered event 01." not in page
+    assert "earlier ones with /timeline" in page

@@ -199,6 +199,7 @@ class Digest:
     top_entities: list[DigestEntity]
     total_articles: int
     until: str | None = None
+    #: Dated events the period's articles tell, the latest-dated ones, in date order.
     events: list[TimelineEvent] = field(default_factory=list)
     watched: list[str] = field(default_factory=list)
     #: Articles grouped into stories: all of the period's, or the newest ``MAX_DIGEST_ARTICLES``.
@@ -208,6 +209,11 @@ class Digest:
     def capped(self) -> bool:
         """True when the period had more articles than a digest groups."""
         return 0 < self.grouped < self.total_articles
+
+    def latest_events(self, count: int = 10) -> list[TimelineEvent]:
+        """The ``count`` latest-dated events, in date order: what a digest shows (upcoming
+        and recent news first, not the history an article recalls)."""
+        return self.events[-count:] if count > 0 else []
 
 
 @dataclass(frozen=True)

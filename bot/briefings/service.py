@@ -49,8 +49,8 @@ DOSSIER_ARTICLES = 20
 ENTITY_INDEX_TTL = 60.0
 #: A timeline reads at most this many dated mentions, the latest ones; a period reaches earlier.
 TIMELINE_WINDOW = 500
-#: A digest lists the dated events of at most this many of its period's event mentions (the
-#: earliest; it shows ten and points to /timeline for the rest).
+#: A digest lists the dated events of at most this many of its period's event mentions, the
+#: latest-dated (it shows ten and points to /timeline for the rest).
 DIGEST_EVENTS = 100
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -630,8 +630,9 @@ class Briefings:
         return sorted(names)
 
     def _digest_events(self, article_ids: list[int]) -> list[TimelineEvent]:
-        """The dated events told by the digest's articles, merged and chronological."""
-        return self._merged_events(self.archive.events(article_ids=article_ids, limit=DIGEST_EVENTS))
+        """The latest-dated events told by the digest's articles, merged and chronological."""
+        events = self.archive.events(article_ids=article_ids, limit=DIGEST_EVENTS, newest_first=True)
+        return self._merged_events(events)
 
 
 def reference_date(published_at: str | None) -> date | None:

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from ..briefings.models import (
     ArticleView, Citation, Digest, DigestItem, Dossier, EntityCount, IngestResult, SearchResult,
-    SubscriptionView, SummaryView, Timeline, TimelineEvent,
+    SubscriptionView, SummaryView, Timeline,
 )
 from ..briefings.timeline import omitted_note
 
@@ -201,7 +201,7 @@ def digest_reply(digest: Digest, *, offset: int = 0, page: int | None = None) ->
             block += "\n<i>Also reported by " + ", ".join(_citation(c) for c in item.also) + "</i>"
         blocks.append(block)
     return _join(head, *blocks, _entities(digest.top_entities, "Most mentioned") if offset == 0 else "",
-                 _events(digest.events) if offset == 0 else "")
+                 _events(digest) if offset == 0 else "")
 
 
 def _grouped(digest: Digest) -> str:
@@ -437,14 +437,15 @@ def _story(item: DigestItem, number: int | None = None) -> str:
     return block
 
 
-def _events(events: Sequence[TimelineEvent], limit: int = 10) -> str:
+def _events(digest: Digest) -> str:
+    events = digest.latest_events()
     if not events:
         return ""
     lines = [f"• <b>{esc(e.label or e.date)}</b> — {esc(e.line)}"
              + (f" <i>({', '.join(_citation(c) for c in e.sources)})</i>" if e.sources else "")
-             for e in events[:limit]]
-    more = "\n<i>… more with /timeline</i>" if len(events) > limit else ""  # a digest reads a capped number
-    return "<b>New on the timeline</b>\n" + "\n".join(lines) + more
+             for e in events]
+    more = "<i>… earlier ones with /timeline</i>\n" if len(digest.events) > len(events) else ""
+    return "<b>New on the timeline</b>\n" + more + "\n".join(lines)
 
 
 def digest_text(digest: Digest) -> str:
@@ -460,7 +461,7 @@ def digest_text(digest: Digest) -> str:
         head,
         *(_story(item, i) for i, item in enumerate(digest.items, 1)),
         _entities(digest.top_entities, "Most mentioned (change vs the period before)"),
-        _events(digest.events),
+        _events(digest),
         "More: /digest · /timeline · /who NAME · /settings",
     )
 

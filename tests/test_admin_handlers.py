@@ -12,7 +12,6 @@ from telegram import Update
 
 from bot.config import Settings
 from bot.telegram import admin
-from bot.telegram import app as app_module
 from bot.telegram.app import BotConfigError, build_application
 from bot.telegram.handlers import APOLOGY
 from storage import SubscriptionRow
@@ -383,14 +382,24 @@ def test_help_and_the_menu_show_each_role_what_it_may_run(bot):
     assert "/admin" in helps["admin"] and "/export" in helps["admin"] and "/broadcast" not in helps["admin"]
     assert "/broadcast" in helps["owner"]
     # the menu: editors' commands for everyone, everything in each admin's own chat
-    bot.run(app_module._set_menus(bot.application))
+    bot.run(admin.set_menus(bot.application))
 
     def decoded(value):
         return json.loads(value) if isinstance(value, str) else value
 
-    menus = {decoded(c.params["scope"])["chat_id"] if "scope" in c.params else None:
-             {command["command"] for command in decoded(c.params["commands"])}
-             for c in bot.api.calls if c.method == "setMyCommands"}
-    assert "feed" in menus[None] and "admin" not in menus[None]
-    assert {"admin", "broadcast", "latest"} <= menus[OWNER] and "admin" in menus[ADMIN]
-    assert READER not in menus and EDITOR not in menus
+    def menus():
+        return {decoded(c.params["scope"])["chat_id"] if "scope" in c.params else None:
+                {command["command"] for command in decoded(c.params["commands"])}
+                for c in bot.api.calls if c.method == "setMyCommands"}
+
+    assert "feed" in menus()[None] and "admin" not in menus()[None]
+    assert {"admin", "broadcast", "latest"} <= menus()[OWNER] and "admin" in menus()[ADMIN]
+    assert READER not in menus() and EDITOR not in menus()
+    # a role granted or revoked changes that user's menu at once
+    bot.say(bot.user(OWNER), f"/admin grant {EDITOR} admin")
+    assert "admin" in menus()[EDITOR]
+    bot.say(bot.user(OWNER), f"/admin revoke {EDITOR}")
+    dropped = [decoded(c.params["scope"])["chat_id"] for c in bot.api.calls if c.method == "deleteMyCommands"]
+    assert dropped == [EDITOR]  # back to the common menu
+    bot.api.refuse.add("setMyCommands")  # e.g. a user who never opened a chat with the bot
+    assert "is now <b>an admin</b>" in one(bot.say(bot.user(OWNER), f"/admin grant {STRANGER} admin"))

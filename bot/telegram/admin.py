@@ -30,7 +30,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram import (
+    BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update,
+)
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, filters
@@ -39,7 +41,7 @@ from storage import Archive, ArticleNotFound
 
 from ..briefings import BriefingError, InvalidArgument, parse_id
 from ..briefings.access import (
-    COMMAND_ROLES, DEFAULT_ROLE, MODES, ROLES, Access, AccessDenied, at_least, parse_user_id,
+    COMMAND_ROLES, DEFAULT_ROLE, MODES, ROLES, Access, AccessDenied, at_least, may_run, parse_user_id,
 )
 from ..config import Settings
 from . import render
@@ -209,12 +211,14 @@ async def admin_command(update: Update, context: BriefingContext) -> None:
         if len(rest) != 1:
             raise InvalidArgument(ADMIN_USAGE)
         role = await asyncio.to_thread(access.grant, actor, user_id, rest[0], name=name)
+        await update_menu(context.application, user_id, role)
         text = render.granted_reply(user_id, name, role)
     elif action == "revoke":
         user_id, name, rest = _target_user(update, args)
         if rest:
             raise InvalidArgument(ADMIN_USAGE)
         old = await asyncio.to_thread(access.revoke, actor, user_id)
+        await update_menu(context.application, user_id, None)
         text = render.revoked_reply(user_id, name, old, await _mode(access))
     elif action == "list" and not args:
         mode, users, chats = await asyncio.to_thread(
@@ -226,6 +230,43 @@ async def admin_command(update: Update, context: BriefingContext) -> None:
     else:
         raise InvalidArgument(ADMIN_USAGE)
     await answer(update, context, text)
+
+
+# -- the command menu ----------------------------------------------------------------------
+def _menu(application, *, full: bool) -> list[BotCommand]:
+    return [BotCommand(c.name, c.description[:256]) for c in registered_commands(application)
+            if full or may_run("editor", c.name)]
+
+
+async def set_menus(application) -> None:
+    """The command menu: what editors may run for everyone, everything in admins' own chats."""
+    try:
+        users = await asyncio.to_thread(application.bot_data.briefings.archive.users)
+    except Exception:  # the archive's trouble shows on the first command, not at start-up
+        logger.warning("could not read the admins for their command menus", exc_info=True)
+        users = []
+    try:
+        await application.bot.set_my_commands(_menu(application, full=False), rate_limit_args={"retries": 0})
+    except TelegramError as error:  # the menu is a convenience; commands work without it
+        logger.warning("could not set the command menu (%s); the commands still work", error)
+        return
+    for user_id, role, *_ in users:
+        if at_least(role, "admin"):
+            await update_menu(application, user_id, role)
+
+
+async def update_menu(application, user_id: int, role: str | None) -> None:
+    """Give ``user_id``'s own chat the menu of ``role``: every command for admins and owners,
+    the common menu otherwise (a role granted or revoked shows at once)."""
+    scope = BotCommandScopeChat(user_id)
+    try:
+        if role is not None and at_least(role, "admin"):
+            await application.bot.set_my_commands(_menu(application, full=True), scope=scope,
+                                                  rate_limit_args={"retries": 0})
+        else:
+            await application.bot.delete_my_commands(scope=scope, rate_limit_args={"retries": 0})
+    except TelegramError as error:  # e.g. a user who never opened a chat with the bot
+        logger.info("could not set the command menu of user %s (%s)", user_id, error)
 
 
 def _chat_arg(update: Update, args: list[str], command: str) -> int:

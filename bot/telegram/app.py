@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
@@ -28,7 +28,6 @@ from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from ..briefings import Briefings
-from ..briefings.access import at_least, may_run
 from ..config import Settings
 from . import admin, handlers, jobs
 from .context import CONTEXT_TYPES, BriefingApplication
@@ -194,29 +193,6 @@ def add_handlers(application: Application) -> None:
     application.add_error_handler(admin.keep_error)  # for /stats; ends the update
 
 
-async def _set_menus(application: Application) -> None:
-    """The command menu: what editors may run for everyone, everything in admins' own chats.
-
-    (A role granted later shows in /help at once and in the menu from the next start.)
-    """
-    commands = handlers.registered_commands(application)
-    menu = [BotCommand(c.name, c.description[:256]) for c in commands if may_run("editor", c.name)]
-    full = [BotCommand(c.name, c.description[:256]) for c in commands]
-    try:
-        users = await asyncio.to_thread(application.bot_data.briefings.archive.users)
-    except Exception:  # the archive's trouble shows on the first command, not at start-up
-        logger.warning("could not read the admins for their command menus", exc_info=True)
-        users = []
-    admins = [user_id for user_id, role, *_ in users if at_least(role, "admin")]
-    try:
-        await application.bot.set_my_commands(menu, rate_limit_args={"retries": 0})
-        for user_id in admins:
-            await application.bot.set_my_commands(full, scope=BotCommandScopeChat(user_id),
-                                                  rate_limit_args={"retries": 0})
-    except TelegramError as error:  # the menu is a convenience; commands work without it
-        logger.warning("could not set the command menu (%s); the commands still work", error)
-
-
 async def _post_init(application: Application) -> None:
     data = application.bot_data
     if data.briefings is None:
@@ -233,7 +209,7 @@ async def _post_init(application: Application) -> None:
     # collector need not walk it again (digest p95 at 1M articles 91-128 ms without, ~76 with)
     gc.freeze()
     await jobs.start(application)  # digests re-armed, feed polling, one catch-up run
-    await _set_menus(application)
+    await admin.set_menus(application)
     logger.info("@%s is running; archive: %s", application.bot.username, data.briefings.archive.path)
 
 

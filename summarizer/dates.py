@@ -532,6 +532,9 @@ class _Rule(NamedTuple):
     pattern: re.Pattern
     handler: _Handler
     priority: int
+    #: For a case-insensitive pattern: the same pattern, case-sensitive, to search the line in
+    #: lower case with (see :func:`_folded`); None for the others.
+    folded: re.Pattern | None = None
 
 
 _RULES: list[_Rule] = []
@@ -554,6 +557,9 @@ _GLOBAL_FLAGS = re.compile(r"^\(\?[aiLmsux]+\)")
 _SPANNING = re.compile(r"\\[sSWDBAZ]|\[\^|\(\?[=!<]|[.^$](?![^\[]*\])")
 #: Characters that a case-insensitive regex takes for an ASCII letter but ``str.lower`` does not.
 _CASE_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+#: What in a pattern may name a letter: a letter that is not part of an escape (``\b``, ``\S``)
+#: or of a group's name (``(?P<u>``, ``(?P=sep)``), or a scoped flag that turns ``i`` off.
+_PATTERN_LETTER = re.compile(r"\\.|\(\?P<\w+>|\(\?P=\w+\)|(\(\?[a-z]*-[a-z]*i)|([^\W\d_])")
 
 
 def fold_case(text: str) -> str:
@@ -594,7 +600,7 @@ def _rule(
 
     def register(handler: _Handler) -> _Handler:
         index = len(_RULES)
-        _RULES.append(_Rule(compiled, handler, priority))
+        _RULES.append(_Rule(compiled, handler, priority, _folded(compiled)))
         for word in words:
             _BY_WORD.setdefault(word.lower(), set()).add(index)
         for word in cased:
@@ -609,6 +615,27 @@ def _rule(
         return handler
 
     return register
+
+
+def _folded(pattern: re.Pattern) -> re.Pattern | None:
+    r"""``pattern`` without its case-insensitive flag, for a line in lower case; None if it has none.
+
+    Python's regex engine matches a case-insensitive pattern several times slower than a
+    case-sensitive one (no quick test of the first letter of each alternative). A pattern whose
+    letters are all lower-case ASCII letters matches a line where the same pattern without the
+    flag matches the line in lower case: once "ſ", "ı" and "İ" are folded (as :func:`find_timexes`
+    does before it scans), ``str.lower`` keeps every character one character, turns exactly those
+    that match an ASCII letter case-insensitively into that letter, and moves no character in or
+    out of ``\w``, ``\d`` or ``\s`` (tests/test_speed_equivalence.py checks all of Unicode).
+    A pattern with another letter (``[A-Z]``, "É") or a scoped ``(?-i:...)`` is left as it is.
+    """
+    if not pattern.flags & re.IGNORECASE:
+        return None
+    for match in _PATTERN_LETTER.finditer(pattern.pattern):
+        if match[1] or match[2] and not ("a" <= match[2] <= "z"):
+            return None
+    body = _GLOBAL_FLAGS.sub("", pattern.pattern, count=1)  # pattern.flags holds them
+    return re.compile(body, pattern.flags & ~re.IGNORECASE)
 
 
 def _rules_for(line: str) -> list[_Rule]:
@@ -1642,8 +1669,16 @@ def _scan(text: str) -> list[_Cand]:
         line, offset = line_match.group(0), line_match.start()
         if not line.strip():
             continue
-        for pattern, handler, priority in _rules_for(line):
-            for match in pattern.finditer(line):
+        lower = None
+        for pattern, handler, priority, folded in _rules_for(line):
+            if folded is None:
+                matches = pattern.finditer(line)
+            else:
+                # the case-sensitive search of the line in lower case finds where the matches
+                # are; each is then matched as written, for the handler to read
+                lower = line.lower() if lower is None else lower
+                matches = filter(None, (pattern.match(line, found.start()) for found in folded.finditer(lower)))
+            for match in matches:
                 if match.end() == match.start():
                     continue
                 found = handler(match, line)

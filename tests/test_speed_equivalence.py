@@ -5,6 +5,7 @@ import re
 import string
 import sys
 
+import numpy as np
 import pytest
 
 from summarizer import dates, entities
@@ -206,3 +207,73 @@ def test_piece_shapes_trigger_their_rules_wherever_they_match_a_line(texts):
         for shape, rules in dates._BY_SHAPE.items():
             if shape.search(line):
                 assert {dates._RULES[index] for index in rules} <= tried, (line, shape.pattern)
+
+
+# --------------------------------------------------------------------------------------------
+# Language identification
+
+
+def test_fast_language_identifier_scores_are_the_stock_ones_bit_for_bit(texts):
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from summarizer.language import _identifier
+
+    fast, stock = _identifier(), LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    assert type(fast) is not LanguageIdentifier
+    samples = [text[start:start + 1500] for text in texts for start in range(0, len(text), 700)]
+    samples += [
+        "Le président de la République a annoncé mardi une réforme des retraites très contestée.",
+        "Президент России заявил во вторник, что переговоры продолжатся на следующей неделе.",
+        "Der Bundeskanzler traf am Dienstag in Berlin den französischen Präsidenten.",
+        "中国国家主席周二在北京会见了法国总统。", "مرحبا بكم في الأخبار", "", " ", "  a  b  ", "x",
+        "THE PRESIDENT SAID ON TUESDAY THAT TALKS WOULD CONTINUE", "no\u00a0break\tspaces\nhere",
+    ]
+    samples += _random_lines(8, 1500, "ab eé ИЖ中 \n\t’1.,")
+    for sample in samples:
+        assert np.array_equal(fast._decide(sample), stock._decide(sample)), sample
+        assert fast.classify(sample) == stock.classify(sample)
+        encoded = sample.encode()
+        assert np.array_equal(fast._decide(encoded), stock._decide(encoded))
+
+
+# --------------------------------------------------------------------------------------------
+# Case-insensitive timex rules searched case-sensitively in the line in lower case
+
+
+def test_lower_case_keeps_every_character_one_that_a_case_insensitive_regex_would_match():
+    """What ``dates._folded`` rests on, for every character once ``_CASE_FOLD`` has run."""
+    classes = [re.compile(r"\w"), re.compile(r"\d"), re.compile(r"\s")]
+    letters = {letter: re.compile(f"(?i){letter}") for letter in string.ascii_lowercase}
+    for code in range(sys.maxunicode + 1):
+        char = chr(code).translate(dates._CASE_FOLD)
+        lower = char.lower()
+        assert len(lower) == 1, hex(code)
+        if lower == char:
+            continue
+        assert [bool(c.match(char)) for c in classes] == [bool(c.match(lower)) for c in classes], hex(code)
+        for letter, pattern in letters.items():
+            assert bool(pattern.match(char)) == (lower == letter), (hex(code), letter)
+
+
+def test_folded_timex_rules_find_the_matches_of_the_rules_as_written(texts):
+    folded = [rule for rule in dates._RULES if rule.folded is not None]
+    assert len(folded) >= 8  # the costly duration, set, anaphora, "ago" and vague rules among them
+    assert all(rule.pattern.flags & re.IGNORECASE for rule in folded)
+    lines = [line for text in texts for line in text.splitlines()]
+    lines += _random_lines(9, 3000, "TheDAYS agoſİıKé  a-yearsweek 2 ’'.,")
+    lines += [line.upper() for line in lines[:200]] + ["THE SAME DAY, ſeveral YEARS AGO, the paſt week"]
+    for line in lines:
+        line = line.translate(dates._CASE_FOLD)
+        for rule in folded:
+            expected = [m.span() for m in rule.pattern.finditer(line)]
+            assert [m.span() for m in rule.folded.finditer(line.lower())] == expected, (line, rule.handler)
+
+
+@pytest.mark.parametrize("pattern", [r"(?i)[A-Z]\d", r"(?i)caf[é]", r"(?i)a(?-i:b)c", r"\bthe\b", r"(?i:the)"])
+def test_patterns_with_other_letters_or_no_global_flag_are_not_folded(pattern):
+    assert dates._folded(re.compile(pattern)) is None
+
+
+def test_folded_patterns_drop_only_the_case_insensitive_flag():
+    folded = dates._folded(re.compile(r"(?i)\bthe\s+(?P<u>day|week)\b(?!['’]s)"))
+    assert folded.pattern == r"\bthe\s+(?P<u>day|week)\b(?!['’]s)" and not folded.flags & re.IGNORECASE

@@ -209,3 +209,12 @@ def test_help_lists_commands_and_the_article_threshold():
                             min_chars=200, max_bytes=10_000_000)
     assert "/summary ID [N] — Summarize &lt;it&gt;" in text
     assert "at least 200 characters" in text and "10 MB" in text
+
+
+def test_split_falls_back_to_plain_text_without_leading_space():
+    """Found by Hypothesis: markup that cannot be carried over became plain text that began with
+    the space the tag had held."""
+    text = ("\U000c0652; Ĕòuď÷h\n\n0 0 0 įþ\U000a6df5\U0003c004f³° 000𐀀𐀀𐀀𐀀 000𐀀𐀀𐀀𐀀 &quot;#´¹ÎK¶¹M 0 0 Ã´g\xa0"
+            "\U000c8cee 000𐀁\U00093202 000000&#x27;\n\n0\n\n<code> </code>\n\n0 000000𐀀𐀀 0000000000 "
+            "<code>00000000𐀀𐀀</code>")
+    assert_split(text, 64)

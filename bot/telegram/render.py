@@ -716,7 +716,7 @@ def _cut(text: str, limit: int) -> tuple[str, str]:
         reserve += utf16_len(head) + utf16_len(closers) - limit
     if reserve >= limit // 2 or blocked[cut] or not strip_tags(head).strip():
         # markup too long to carry over (a huge tag): send the rest as plain text
-        plain = html.escape(html.unescape(strip_tags(text)), quote=False)
+        plain = html.escape(html.unescape(strip_tags(text)), quote=False).strip()
         return (plain, "") if utf16_len(plain) <= limit else _cut(plain, limit)
     reopen = "".join(raw for _, raw in stack)
     return head + closers, reopen + text[resume:].lstrip()

@@ -34,6 +34,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .entities import COUNTRY_ALIASES, _fold, gazetteer
 
 #: Tails that do not change which organisation is meant ("Apple Inc." is Apple).
@@ -45,16 +47,23 @@ GENERIC_ORG_TAILS = frozenset(
 _NAME_CONNECTORS = frozenset("of for and the de du des la le & van von der".split())
 
 
-@functools.lru_cache(maxsize=1 << 18)
-def _key(name: str) -> str:
-    """The folded form names are compared by: case, accents, "the", possessive, spaces.
-
-    Memoised: every /who compares the query with every name in the archive.
-    """
-    folded = _fold(name).replace("’", "'").strip()
+def _fold_key(name: str) -> str:
+    """The folded form names are compared by: case, accents, "the", possessive, spaces."""
+    # an ASCII name has no accents to strip (NFKD changes no ASCII character)
+    folded = (name.casefold() if name.isascii() else _fold(name).replace("’", "'")).strip()
     folded = folded.removeprefix("the ")
     folded = folded.removesuffix("'s")
     return " ".join(folded.split())
+
+
+#: ``_fold_key``, memoised for the names of small lists and of queries.
+_key = functools.lru_cache(maxsize=1 << 16)(_fold_key)
+
+
+def folded_names(names: Iterable[str]) -> dict[str, str]:
+    """``{name: its folded key}`` for many names: computed once each, not through the memo
+    (an archive's names can outnumber it, and then every look-up would miss)."""
+    return {name: _fold_key(name) for name in dict.fromkeys(names)}
 
 
 def _initials(name: str) -> str:
@@ -71,11 +80,13 @@ def _is_acronym(name: str) -> bool:
 
 def link_across(
     names: Iterable[tuple[str, str]] | Iterable[tuple[str, str, int]],
+    folded: dict[str, str] | None = None,
 ) -> dict[tuple[str, str], str]:
     """Map each (name, type) seen across articles to its canonical name.
 
     ``names`` are (name, type) pairs, repeated as often as seen, or (name, type, count)
-    triples. Every pair seen gets an entry (itself when nothing links it).
+    triples. Every pair seen gets an entry (itself when nothing links it). ``folded``: the
+    names' ``folded_names``, where the caller has them already.
     """
     counts: Counter[tuple[str, str]] = Counter()
     for item in names:
@@ -84,22 +95,27 @@ def link_across(
         else:
             counts[(item[0], item[1])] += 1
     # 1. spelling variants: one entry per (folded name, type), under the most frequent spelling
-    spelling: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for (name, kind), n in counts.items():
-        spelling[(_key(name), kind)][name] += n
-    head: dict[tuple[str, str], str] = {k: c.most_common(1)[0][0] for k, c in spelling.items()}
-    total: Counter[tuple[str, str]] = Counter({k: sum(c.values()) for k, c in spelling.items()})
+    if folded is None:
+        folded = folded_names(name for name, _ in counts)
+    head: dict[tuple[str, str], str] = {}  # the most frequent spelling, the first seen on a tie
+    head_count: dict[tuple[str, str], int] = {}
+    total: Counter[tuple[str, str]] = Counter()
+    for (name, kind), n in counts.items():  # each spelling once per type
+        key = (folded[name], kind)
+        total[key] += n
+        if key not in head or n > head_count[key]:
+            head[key], head_count[key] = name, n
     target: dict[tuple[str, str], tuple[str, str]] = {}
 
     # 2. people
     people = [k for k in total if k[1] == "PER"]
     longer_by_last: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    by_first_last: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    by_first_last: dict[tuple[str, str], list[tuple[tuple[str, str], int]]] = defaultdict(list)
     for key in people:
         words = key[0].split()
         if len(words) > 1:
             longer_by_last[words[-1]].append(key)
-            by_first_last[(words[0], words[-1])].append(key)
+            by_first_last[(words[0], words[-1])].append((key, len(words)))
     for key in people:
         words = key[0].split()
         if len(words) == 1:
@@ -110,11 +126,7 @@ def link_across(
             if chosen:
                 target[key] = chosen
         elif len(words) > 2:
-            options = [
-                k
-                for k in by_first_last.get((words[0], words[-1]), [])
-                if k != key and len(k[0].split()) < len(words)
-            ]
+            options = [k for k, size in by_first_last.get((words[0], words[-1]), ()) if size < len(words)]
             chosen = _dominant(options, total)
             if chosen:
                 target[key] = chosen
@@ -181,7 +193,7 @@ def link_across(
     # 4. resolve chains and give back surface spellings
     result: dict[tuple[str, str], str] = {}
     for name, kind in counts:
-        key = (_key(name), kind)
+        key = (folded[name], kind)
         seen = {key}
         while key in target and target[key] not in seen:
             key = target[key]
@@ -234,70 +246,102 @@ class Resolution:
         return bool(self.matches)
 
 
+#: A query that matches no name is compared with at most this many names, the most mentioned,
+#: for "did you mean" suggestions: ``difflib`` over every name of a large archive (300,000 and
+#: more) takes seconds, and a name seen once or twice is a poor suggestion anyway.
+FUZZY_NAMES = 20_000
+
+
+class NameIndex:
+    """The archive's entities prepared for /who: ``resolve(query)`` without a scan over every name.
+
+    Built once per archive state (dictionaries by folded name, by a person's last and first word,
+    by an organisation's initials); ``resolve`` looks the query up in them. Only a query that
+    matches nothing compares it with names one by one, and then with the ``FUZZY_NAMES`` most
+    mentioned only.
+    """
+
+    def __init__(self, known: Iterable[tuple[str, str, int]], folded: dict[str, str] | None = None) -> None:
+        """``folded``: the names' ``folded_names``, where the caller has them already."""
+        entries = known if isinstance(known, list) else list(known)
+        if folded is None:
+            folded = folded_names(name for name, _, _ in entries)
+        by_count = sorted(entries, key=lambda e: -int(e[2]))  # stable: ties keep the given order
+        by_key: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        by_last: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        by_first: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        by_initials: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for name, kind, _ in by_count:
+            pair, key = (name, kind), folded[name]
+            by_key[key].append(pair)
+            words = key.split()
+            if len(name.split()) > 1 and kind == "PER" and words:
+                by_last[words[-1]].append(pair)
+                by_first[words[0]].append(pair)
+            elif len(name.split()) > 1 and kind == "ORG":
+                by_initials[_initials(name)].append(pair)
+        # kept as tuples (smaller than lists): an archive may know hundreds of thousands of names
+        self.by_key = {key: tuple(pairs) for key, pairs in by_key.items()}
+        self.by_last = {key: tuple(pairs) for key, pairs in by_last.items()}
+        self.by_first = {key: tuple(pairs) for key, pairs in by_first.items()}
+        self.by_initials = {key: tuple(pairs) for key, pairs in by_initials.items()}
+        self._suggester = _Suggester([(name, int(n)) for name, _, n in by_count[:FUZZY_NAMES]], folded)
+
+    def resolve(self, query: str, *, suggestions: int = 5) -> Resolution:
+        """What ``query`` means: see :func:`resolve_query`."""
+        q = _key(query)
+        if not q:
+            return Resolution(query)
+        exact = self.by_key.get(q)
+        if exact:
+            return Resolution(query, exact, "exact")
+
+        aliases: list[tuple[str, str]] = []
+        demonyms, countries = _place_aliases()
+        for target in (demonyms.get(q), countries.get(q)):
+            if target:
+                aliases += self.by_key.get(_key(target), ())
+        words = q.split()
+        if not aliases and len(words) == 1:  # a surname, or a first name, of a known person
+            aliases += self.by_last.get(q, ()) or self.by_first.get(q, ())
+        if not aliases and _is_acronym(query.strip()):
+            aliases += self.by_initials.get(query.strip().replace(".", "").upper(), ())
+        if not aliases and len(words) > 1:
+            # "President Aliyev", "Mr Macron": drop title words and try the rest
+            from .entities import TITLE_HEADS, TITLE_MODIFIERS
+
+            rest = [w for w in query.split() if w.rstrip(".").title() not in TITLE_HEADS | TITLE_MODIFIERS]
+            if rest and len(rest) < len(words):
+                inner = self.resolve(" ".join(rest), suggestions=suggestions)
+                if inner.how in ("exact", "alias"):
+                    return Resolution(query, inner.matches, "alias")
+        if aliases:
+            return Resolution(query, tuple(dict.fromkeys(aliases)), "alias")
+        return Resolution(query, (), "none", tuple(self._suggester.close(q, suggestions)))
+
+
+@functools.lru_cache(maxsize=1)
+def _place_aliases() -> tuple[dict[str, str], dict[str, str]]:
+    """Folded demonym -> country, folded country name or alias -> country (the first listed wins)."""
+    gaz = gazetteer()
+    demonyms: dict[str, str] = {}
+    for form, country in gaz.demonyms.items():
+        demonyms.setdefault(_key(form), country)
+    countries: dict[str, str] = {}
+    for alias, country in {**gaz.countries, **COUNTRY_ALIASES}.items():
+        countries.setdefault(_key(alias), country)
+    return demonyms, countries
+
+
 def resolve_query(query: str, known: Iterable[tuple[str, str, int]], *, suggestions: int = 5) -> Resolution:
     """Resolve a /who ``query`` against the archive's entities ``known`` as (name, type, count).
 
     Exact (case/accents/"the" ignored) beats alias (surname "Aliyev", demonym "French", country
     alias "UK", acronym "GM", capital-free), which beats fuzzy. With no match the answer carries
     close names as ``suggestions`` (``difflib``, on the folded names and on their last words).
+    Resolving many queries against the same names: build one :class:`NameIndex`.
     """
-    entries = [(name, kind, int(n)) for name, kind, n in known]
-    q = _key(query)
-    if not q:
-        return Resolution(query)
-    by_count = sorted(entries, key=lambda e: -e[2])
-
-    exact = [(name, kind) for name, kind, _ in by_count if _key(name) == q]
-    if exact:
-        return Resolution(query, tuple(exact), "exact")
-
-    aliases: list[tuple[str, str]] = []
-    gaz = gazetteer()
-    demonym = next((country for form, country in gaz.demonyms.items() if _key(form) == q), None)
-    country = next((c for alias, c in {**gaz.countries, **COUNTRY_ALIASES}.items() if _key(alias) == q), None)
-    for target in (demonym, country):
-        if target:
-            aliases += [(name, kind) for name, kind, _ in by_count if _key(name) == _key(target)]
-    words = q.split()
-    if not aliases and len(words) == 1:
-        # a surname, or a first name, of a known person
-        aliases += [
-            (name, kind)
-            for name, kind, _ in by_count
-            if kind == "PER" and len(name.split()) > 1 and _key(name).split()[-1] == q
-        ]
-        if not aliases:
-            aliases += [
-                (name, kind)
-                for name, kind, _ in by_count
-                if kind == "PER" and len(name.split()) > 1 and _key(name).split()[0] == q
-            ]
-    if not aliases and _is_acronym(query.strip()):
-        aliases += [
-            (name, kind)
-            for name, kind, _ in by_count
-            if kind == "ORG"
-            and len(name.split()) > 1
-            and _initials(name) == query.strip().replace(".", "").upper()
-        ]
-    if not aliases and len(words) > 1:
-        # "President Aliyev", "Mr Macron": drop title words and try the rest
-        from .entities import TITLE_HEADS, TITLE_MODIFIERS
-
-        rest = [w for w in query.split() if w.rstrip(".").title() not in TITLE_HEADS | TITLE_MODIFIERS]
-        if rest and len(rest) < len(words):
-            inner = resolve_query(" ".join(rest), entries, suggestions=suggestions)
-            if inner.how in ("exact", "alias"):
-                return Resolution(query, inner.matches, "alias")
-    if aliases:
-        seen: list[tuple[str, str]] = []
-        for alias in aliases:
-            if alias not in seen:
-                seen.append(alias)
-        return Resolution(query, tuple(seen), "alias")
-
-    close = _close_names(q, by_count, suggestions)
-    return Resolution(query, (), "none", tuple(close))
+    return NameIndex(known).resolve(query, suggestions=suggestions)
 
 
 def _ratio_at_least(a: str, b: str, threshold: float) -> float:
@@ -315,19 +359,58 @@ def _ratio_at_least(a: str, b: str, threshold: float) -> float:
     return ratio if ratio >= threshold else 0.0
 
 
-def _close_names(q: str, entries: list[tuple[str, str, int]], limit: int) -> list[str]:
-    keys: dict[str, str] = {}
-    for name, _, _ in entries:
-        keys.setdefault(_key(name), name)
-    scored: dict[str, float] = {}
-    for key, name in keys.items():
-        ratio = _ratio_at_least(q, key, 0.72)
-        # also compare with each word of the name ("Aliev" ~ "Aliyev" in "Ilham Aliyev")
-        for word in key.split():
-            if len(word) > 2:
-                ratio = max(ratio, _ratio_at_least(q, word, 0.74) - 0.02)
-        if ratio >= 0.72:
-            scored[name] = max(scored.get(name, 0.0), ratio)
-    counts = {name: n for name, _, n in entries}
-    ranked = sorted(scored, key=lambda name: (-scored[name], -counts.get(name, 0), name))
-    return ranked[:limit]
+class _Suggester:
+    """"Did you mean": names whose folded form, or one of its words, is close to a query.
+
+    ``close`` returns what comparing the query with every name by ``difflib`` would, faster:
+    each name's characters are counted in 32 buckets (code point mod 32) once, and a name is
+    compared only when the bucket counts allow a close enough ratio (sum of the smaller counts
+    bounds the characters two strings can match from above, as ``quick_ratio`` does).
+    """
+
+    _BUCKETS = 32
+
+    def __init__(self, names: list[tuple[str, int]], folded: dict[str, str]) -> None:
+        """``names``: (name, mentions), the most mentioned first."""
+        keys: dict[str, str] = {}
+        for name, _ in names:
+            keys.setdefault(folded[name], name)
+        self.keys = list(keys.items())  # (folded name, its most mentioned spelling)
+        self.counts = dict(names)
+        words = [(word, i) for i, (key, _) in enumerate(self.keys) for word in key.split() if len(word) > 2]
+        self.words = [word for word, _ in words]
+        self.word_owner = np.fromiter((i for _, i in words), dtype=np.int64, count=len(words))
+        self.key_chars, self.key_lengths = self._char_counts([key for key, _ in self.keys])
+        self.word_chars, self.word_lengths = self._char_counts(self.words)
+
+    @classmethod
+    def _char_counts(cls, strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        lengths = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
+        points = np.frombuffer("".join(strings).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        owner = np.repeat(np.arange(len(strings)), lengths)
+        counts = np.bincount(owner * cls._BUCKETS + points % cls._BUCKETS, minlength=len(strings) * cls._BUCKETS)
+        return counts.reshape(len(strings), cls._BUCKETS).astype(np.int32), lengths
+
+    def _possible(self, q: str, chars: np.ndarray, lengths: np.ndarray, threshold: float) -> np.ndarray:
+        """Indices of the strings whose ratio with ``q`` may reach ``threshold``."""
+        if not len(lengths):
+            return np.zeros(0, dtype=np.int64)
+        query = self._char_counts([q])[0][0]
+        bound = 2.0 * np.minimum(chars, query).sum(axis=1) / (len(q) + lengths)
+        return np.flatnonzero(bound >= threshold)
+
+    def close(self, q: str, limit: int) -> list[str]:
+        candidates = set(self._possible(q, self.key_chars, self.key_lengths, 0.72).tolist())
+        candidates.update(self.word_owner[self._possible(q, self.word_chars, self.word_lengths, 0.74)].tolist())
+        scored: dict[str, float] = {}
+        for index in sorted(candidates):
+            key, name = self.keys[index]
+            ratio = _ratio_at_least(q, key, 0.72)
+            # also compare with each word of the name ("Aliev" ~ "Aliyev" in "Ilham Aliyev")
+            for word in key.split():
+                if len(word) > 2:
+                    ratio = max(ratio, _ratio_at_least(q, word, 0.74) - 0.02)
+            if ratio >= 0.72:
+                scored[name] = max(scored.get(name, 0.0), ratio)
+        ranked = sorted(scored, key=lambda name: (-scored[name], -self.counts.get(name, 0), name))
+        return ranked[:limit]

@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from summarizer.entities import extract_entities
-from summarizer.linking import link_across, resolve_query
+from summarizer.linking import NameIndex, Resolution, link_across, resolve_query
 from summarizer.sentences import split_sentences
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -128,3 +128,95 @@ def test_seeds_link_across_articles_and_resolve_aliyev():
     assert aliyev.matches[0] == ("Ilham Aliyev", "PER")
     assert resolve_query("macron", entries).matches[0] == ("Emmanuel Macron", "PER")
     assert resolve_query("france", entries).matches[0] == ("France", "LOC")
+
+
+def _resolve_by_scanning(query: str, known: list[tuple[str, str, int]]) -> Resolution:
+    """/who resolution written as a scan over every name (how it was before ``NameIndex``)."""
+    from summarizer.entities import COUNTRY_ALIASES, TITLE_HEADS, TITLE_MODIFIERS, gazetteer
+    from summarizer.linking import _initials, _is_acronym, _key
+
+    q = _key(query)
+    if not q:
+        return Resolution(query)
+    by_count = sorted(known, key=lambda e: -e[2])
+    exact = [(name, kind) for name, kind, _ in by_count if _key(name) == q]
+    if exact:
+        return Resolution(query, tuple(exact), "exact")
+    aliases = []
+    gaz = gazetteer()
+    demonym = next((country for form, country in gaz.demonyms.items() if _key(form) == q), None)
+    country = next((c for alias, c in {**gaz.countries, **COUNTRY_ALIASES}.items() if _key(alias) == q), None)
+    for target in (demonym, country):
+        if target:
+            aliases += [(name, kind) for name, kind, _ in by_count if _key(name) == _key(target)]
+    people = [(name, kind) for name, kind, _ in by_count if kind == "PER" and len(name.split()) > 1]
+    if not aliases and len(q.split()) == 1:
+        aliases += [p for p in people if _key(p[0]).split()[-1] == q]
+        if not aliases:
+            aliases += [p for p in people if _key(p[0]).split()[0] == q]
+    if not aliases and _is_acronym(query.strip()):
+        aliases += [(name, kind) for name, kind, _ in by_count if kind == "ORG" and len(name.split()) > 1
+                    and _initials(name) == query.strip().replace(".", "").upper()]
+    if not aliases and len(q.split()) > 1:
+        rest = [w for w in query.split() if w.rstrip(".").title() not in TITLE_HEADS | TITLE_MODIFIERS]
+        if rest and len(rest) < len(q.split()):
+            inner = _resolve_by_scanning(" ".join(rest), known)
+            if inner.how in ("exact", "alias"):
+                return Resolution(query, inner.matches, "alias")
+    if aliases:
+        return Resolution(query, tuple(dict.fromkeys(aliases)), "alias")
+    return Resolution(query, (), "none", tuple(_close_by_scanning(q, by_count, 5)))
+
+
+def _close_by_scanning(q: str, entries: list[tuple[str, str, int]], limit: int) -> list[str]:
+    """Suggestions by comparing the query with every name and its words (``difflib``)."""
+    from summarizer.linking import _key, _ratio_at_least
+
+    keys: dict[str, str] = {}
+    for name, _, _ in entries:
+        keys.setdefault(_key(name), name)
+    scored: dict[str, float] = {}
+    for key, name in keys.items():
+        ratio = _ratio_at_least(q, key, 0.72)
+        for word in key.split():
+            if len(word) > 2:
+                ratio = max(ratio, _ratio_at_least(q, word, 0.74) - 0.02)
+        if ratio >= 0.72:
+            scored[name] = max(scored.get(name, 0.0), ratio)
+    counts = {name: n for name, _, n in entries}
+    return sorted(scored, key=lambda name: (-scored[name], -counts.get(name, 0), name))[:limit]
+
+
+def test_the_name_index_resolves_as_a_scan_over_every_name_would():
+    import random
+
+    rng = random.Random(11)
+    first = ["Ilham", "Emmanuel", "Jean-Noël", "Anna", "Neil", "Theo", "Maria", "José"]
+    last = ["Aliyev", "Macron", "Barrot", "Smith", "Watson", "Clerc", "Garcia", "Müller"]
+    orgs = ["General Motors", "General Motors Company", "United Nations", "European Union", "Apple Inc",
+            "Lockheed Martin", "Air France", "Baku Metro"]
+    places = ["France", "Azerbaijan", "United Kingdom", "Paris", "Baku", "Georgia", "the Netherlands", "Lyon"]
+    known = []
+    for _ in range(300):
+        kind = rng.choice(["PER", "PER", "ORG", "LOC"])
+        name = {"PER": lambda: rng.choice([f"{rng.choice(first)} {rng.choice(last)}", rng.choice(last),
+                                            f"{rng.choice(first)} {rng.choice(first)} {rng.choice(last)}"]),
+                "ORG": lambda: rng.choice(orgs), "LOC": lambda: rng.choice(places)}[kind]()
+        known.append((name, kind, rng.randint(1, 50)))
+    index = NameIndex(known)
+    queries = [*first, *last, *orgs, *places, "GM", "UN", "EU", "U.N.", "French", "British", "UK", "Dutch",
+               "President Aliyev", "Mr Macron", "Macrom", "Aliev", "Frnace", "zzzz", "", "the", "THE FRANCE",
+               "jean-noel barrot", "Azerbaijani", "Minister Smith", "Garcia's", "Macronn", "Smyth", "Watsn",
+               "Genral Motors", "Lockhed", "Azerbajan", "Muller", "Garsia", "Ilam", "Unted Nations", "Lyn"]
+    for query in queries:
+        assert index.resolve(query) == _resolve_by_scanning(query, known), query
+        assert resolve_query(query, known) == index.resolve(query)
+
+
+def test_suggestions_come_from_the_most_mentioned_names(monkeypatch):
+    import summarizer.linking as linking
+
+    monkeypatch.setattr(linking, "FUZZY_NAMES", 2)
+    known = [("Emmanuel Macron", "PER", 1), ("France", "LOC", 9), ("Azerbaijan", "LOC", 5)]
+    assert NameIndex(known).resolve("Macrom").suggestions == ()  # not among the two most mentioned
+    assert NameIndex(known).resolve("Frnace").suggestions == ("France",)

@@ -106,13 +106,13 @@ def test_a_shared_surname_gives_one_person_and_names_the_other(briefings):
 
 
 def test_the_entity_index_is_kept_through_additions_but_finds_new_names(seeded, monkeypatch):
-    """Rebuilding the alias map costs ~1 s per 80,000 names: additions keep it for a minute,
+    """Rebuilding the alias map costs ~1 s per 50,000 names: additions keep it for a minute,
     a name it does not know yet makes it rebuild, a deletion always does."""
     import bot.briefings.service as service
 
     builds = []
     original = service.link_across
-    monkeypatch.setattr(service, "link_across", lambda known: builds.append(1) or original(known))
+    monkeypatch.setattr(service, "link_across", lambda *args: builds.append(1) or original(*args))
     assert seeded.who("France").name == "France" and len(builds) == 1
     added = seeded.ingest_text("Harbour news\n\nThe Eastport harbour board met Ines Okonkwo, the port director, "
                                "in Lyon on Tuesday, and France sent an observer.")

@@ -6,7 +6,7 @@ import logging
 import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 from pathlib import Path
@@ -19,7 +19,7 @@ from summarizer import DEFAULT_METHOD, UnknownMethod, analyze, detect_language, 
 from summarizer.dates import sort_key, value_span
 from summarizer.dossier_nlp import focused_summary
 from summarizer.events import EventCandidate, merge_events
-from summarizer.linking import link_across, resolve_query
+from summarizer.linking import NameIndex, folded_names, link_across
 from summarizer.sentences import split_sentences
 
 from .errors import BriefingError, EntityNotFound, InvalidArgument
@@ -371,25 +371,25 @@ class Briefings:
         return [a.terms if a.terms is not None else computed[a.id] for a in articles]
 
     # -- entities: /who, /entities --------------------------------------------------------
-    def _entity_index(self, *, fresh: bool = False) -> tuple[list[tuple[str, str, int]], dict[tuple[str, str], str]]:
-        """Every (name, type, count) and the cross-article alias map, cached per archive state.
+    def _entity_index(self, *, fresh: bool = False) -> EntityIndex:
+        """Every (name, type, count), the cross-article alias map and the /who look-ups, cached
+        per archive state.
 
-        Rebuilding costs about 1 s per 80,000 distinct names, and a busy archive changes every
+        Rebuilding costs about 1 s per 50,000 distinct names, and a busy archive changes every
         minute; so an index built less than ``ENTITY_INDEX_TTL`` seconds ago is kept through
         additions (not deletions) unless ``fresh``. Callers that find nothing in a kept index
         ask again with ``fresh`` (:meth:`_resolve`): a name just ingested is always found.
         """
         state = self.archive.version()
         cached = self._entities_cache
-        if cached is not None and (cached[0] == state or (
-                not fresh and cached[0][2] == state[2] and time.monotonic() - cached[3] < ENTITY_INDEX_TTL)):
-            return cached[1], cached[2]
-        known = self.archive.entity_names()
-        self._entities_cache = (state, known, link_across(known), time.monotonic())
-        return known, self._entities_cache[2]
+        if cached is not None and (cached.state == state or (
+                not fresh and cached.state[2] == state[2] and time.monotonic() - cached.built < ENTITY_INDEX_TTL)):
+            return cached
+        self._entities_cache = EntityIndex.build(state, self.archive.entity_names())
+        return self._entities_cache
 
     def _index_is_current(self) -> bool:
-        return self._entities_cache is not None and self._entities_cache[0] == self.archive.version()
+        return self._entities_cache is not None and self._entities_cache.state == self.archive.version()
 
     def resolve_entity(self, query: str) -> tuple[str, str, list[str]]:
         """(canonical name, type, every archive name linked to it) for a user's query."""
@@ -399,13 +399,14 @@ class Briefings:
     def _resolve(self, query: str) -> tuple[str, str, list[str], list[str]]:
         """``resolve_entity`` plus the other entities the query could mean ("Faulkner": two people)."""
         name = clean_name(query)
-        known, links = self._entity_index()
-        resolution = resolve_query(name, known)
+        index = self._entity_index()
+        resolution = index.names.resolve(name)
         if resolution.how in ("none", "fuzzy") and not self._index_is_current():  # a name just ingested?
-            known, links = self._entity_index(fresh=True)
-            resolution = resolve_query(name, known)
+            index = self._entity_index(fresh=True)
+            resolution = index.names.resolve(name)
         if not resolution.found:
             raise EntityNotFound(name, resolution.suggestions)
+        links = index.links
         first = resolution.matches[0]
         canonical = links.get(first, first[0])
         kind = first[1]
@@ -414,23 +415,22 @@ class Briefings:
             return match[1] == kind and (links.get(match, match[0]) == canonical
                                          or match[0].casefold() == first[0].casefold())
 
-        group = sorted({n for (n, k), c in links.items() if c == canonical and k == kind}
-                       | {n for n, k in resolution.matches if same((n, k))} | {canonical})
+        group = sorted({*index.members.get((canonical, kind), ()), canonical}
+                       | {n for n, k in resolution.matches if same((n, k))})
         others = list(dict.fromkeys(links.get(m, m[0]) for m in resolution.matches if not same(m)))
         return canonical, kind, group, [n for n in others if n != canonical]
 
     def entities(self, *, limit: int = 20) -> list[EntityCount]:
         """The most mentioned people, organisations and places, aliases merged."""
-        known, links = self._entity_index(fresh=True)
+        index = self._entity_index(fresh=True)
         merged: dict[tuple[str, str], int] = {}
-        for name, kind, count in known:
+        for name, kind, count in index.known:
             if kind in ("PER", "ORG", "LOC"):
-                key = (links.get((name, kind), name), kind)
+                key = (index.links.get((name, kind), name), kind)
                 merged[key] = merged.get(key, 0) + count
         top = sorted(merged.items(), key=lambda item: (-item[1], item[0][0]))[:limit]
         return [EntityCount(name, kind, count, self.archive.count_articles_mentioning(
-            [n for (n, k), c in links.items() if c == name and k == kind] or [name]))
-            for (name, kind), count in top]
+            index.members.get((name, kind)) or [name])) for (name, kind), count in top]
 
     def who(self, query: str, *, sentences: int = 5, related: int = 10, articles: int = 10) -> Dossier:
         """What the archive says about an entity: role, summary, quotes, related, sources."""
@@ -442,7 +442,7 @@ class Briefings:
                  for description, article_id in self.archive.roles_for(names, limit=5)]
         quotes = [QuoteLine(text, speaker, self._cite(article_id, citations))
                   for text, article_id, speaker in self.archive.quotes_for(names, limit=5)]
-        _, links = self._entity_index()
+        links = self._entity_index().links
         together: dict[tuple[str, str], list[int]] = {}
         for name, other_kind, n, docs in self.archive.co_mentions(names, limit=related * 4):
             key = (links.get((name, other_kind), name), other_kind)
@@ -633,6 +633,29 @@ class Briefings:
         """The latest-dated events told by the digest's articles, merged and chronological."""
         events = self.archive.events(article_ids=article_ids, limit=DIGEST_EVENTS, newest_first=True)
         return self._merged_events(events)
+
+
+@dataclass(frozen=True)
+class EntityIndex:
+    """The archive's entities as /who and /entities read them (see ``Briefings._entity_index``)."""
+
+    state: tuple[int, ...]  # ``Archive.version()`` when built
+    built: float  # time.monotonic() when built
+    known: list[tuple[str, str, int]]  # (name, type, mentions), most mentioned first
+    links: dict[tuple[str, str], str]  # (name, type) -> its canonical name, where that is another
+    members: dict[tuple[str, str], list[str]]  # (canonical name, type) -> it and the names linked to it
+    names: NameIndex
+
+    @classmethod
+    def build(cls, state: tuple[int, ...], known: list[tuple[str, str, int]]) -> EntityIndex:
+        folded = folded_names(name for name, _, _ in known)
+        # most names link to nobody but themselves: keep the links that change a name, and the
+        # groups they make (an archive may know 300,000 names)
+        links = {pair: canonical for pair, canonical in link_across(known, folded).items() if canonical != pair[0]}
+        members: dict[tuple[str, str], list[str]] = {}
+        for (name, kind), canonical in links.items():
+            members.setdefault((canonical, kind), [canonical]).append(name)
+        return cls(state, time.monotonic(), known, links, members, NameIndex(known, folded))
 
 
 def reference_date(published_at: str | None) -> date | None:

@@ -1,6 +1,7 @@
 """/who dossiers and /timeline over the seed archive (service level; CLI and bot call these)."""
 
 import struct
+import time
 
 import pytest
 
@@ -125,3 +126,26 @@ def test_the_entity_index_is_kept_through_additions_but_finds_new_names(seeded, 
     seeded.ingest_text("Ferry news\n\nThe ferry to Eastport was cancelled on Monday, France said.")
     seeded.who("France")
     assert len(builds) == 4  # too old to keep
+
+
+def test_a_burst_of_who_builds_the_entity_index_once(seeded, monkeypatch):
+    import threading
+
+    import bot.briefings.service as service
+
+    builds = []
+    original = service.EntityIndex.build
+
+    def slow_build(*args):
+        builds.append(1)
+        time.sleep(0.2)  # seconds, at 300,000 names
+        return original(*args)
+
+    monkeypatch.setattr(service.EntityIndex, "build", slow_build)
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(seeded.who("France").name)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == ["France"] * 4 and len(builds) == 1

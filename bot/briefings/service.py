@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -104,7 +105,8 @@ class Briefings:
         self.max_input_bytes = max_input_bytes
         #: Fetch links and feeds on private and local addresses too (intranets, tests).
         self.allow_private_urls = allow_private_urls
-        self._entities_cache: tuple | None = None
+        self._entities_cache: EntityIndex | None = None
+        self._entities_building = threading.Lock()  # one rebuild at a time (seconds at 300,000 names)
 
     @classmethod
     def from_settings(cls, settings, db: str | None = None) -> Briefings:
@@ -381,12 +383,17 @@ class Briefings:
         ask again with ``fresh`` (:meth:`_resolve`): a name just ingested is always found.
         """
         state = self.archive.version()
-        cached = self._entities_cache
-        if cached is not None and (cached.state == state or (
-                not fresh and cached.state[2] == state[2] and time.monotonic() - cached.built < ENTITY_INDEX_TTL)):
-            return cached
-        self._entities_cache = EntityIndex.build(state, self.archive.entity_names())
-        return self._entities_cache
+
+        def usable(cached: EntityIndex | None) -> bool:
+            return cached is not None and (cached.state == state or (
+                not fresh and cached.state[2] == state[2] and time.monotonic() - cached.built < ENTITY_INDEX_TTL))
+
+        if usable(self._entities_cache):
+            return self._entities_cache
+        with self._entities_building:  # a /who arriving meanwhile waits for this build, not a second one
+            if not usable(self._entities_cache):
+                self._entities_cache = EntityIndex.build(state, self.archive.entity_names())
+            return self._entities_cache
 
     def _index_is_current(self) -> bool:
         return self._entities_cache is not None and self._entities_cache.state == self.archive.version()

@@ -39,6 +39,7 @@ bench: setup  ## print the benchmark tables (quality ones need ../shared/eval)
 	$(BIN)/python bench/timex_eval.py
 	$(BIN)/python bench/bot_load.py
 	$(BIN)/python bench/digest_fanout.py --chats 1000
+	$(BIN)/python bench/name_scale.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache $(DB) $(DB)-wal $(DB)-shm $(E2E)/node_modules

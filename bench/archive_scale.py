@@ -73,6 +73,21 @@ def rss_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def page_cache_bytes(db: Path) -> int | None:
+    """How much of the database file is in the OS page cache (util-linux ``fincore``; None without
+    it). Latency depends on it: a name never asked about reads its rows from disk."""
+    import shutil
+
+    if not shutil.which("fincore"):
+        return None
+    try:
+        out = subprocess.run(["fincore", "--bytes", "--noheadings", "--output", "RES", str(db)],
+                             capture_output=True, text=True, timeout=60, check=True).stdout
+        return int(out.split()[0])
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+        return None
+
+
 def machine_line() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return (f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores, {memory:.0f} GiB RAM, "
@@ -286,6 +301,7 @@ def run_queries(db: Path, args) -> dict:
     plan = query_plan(pools, rng, newest)
     rss_open = rss_peak_mb()
     load_start = os.getloadavg()[0]
+    cached_start = page_cache_bytes(db)
 
     def call(op: str, value):
         if op == "search":
@@ -345,7 +361,7 @@ def run_queries(db: Path, args) -> dict:
     return {"articles": articles, "newest": newest.isoformat(), "open_ms": open_ms, "version_ms": version_ms,
             "entity_index_ms": index_ms, "entity_names": entity_names, "warm_up_ms": warm_up_ms, "ops": results, "rss_after_open_mb": rss_open, "rss_peak_mb": rss_peak_mb(),
             "files": db_files(db), "reps": args.reps, "op_seconds": args.op_seconds,
-            "load": [load_start, os.getloadavg()[0]]}
+            "load": [load_start, os.getloadavg()[0]], "page_cache": [cached_start, page_cache_bytes(db)]}
 
 
 def size_of(out) -> int:
@@ -411,6 +427,9 @@ def report(gen: dict | None, q: dict | None, sizes: list[tuple[str, int]] | None
         ok = "yes" if q["rss_peak_mb"] < GOAL_RSS_MB else "**no**"
         print(f"| peak RSS, query process | {q['rss_peak_mb']:.0f} MB ({ok}) | < {GOAL_RSS_MB:.0f} MB |")
         print(f"| RSS after opening the archive | {q['rss_after_open_mb']:.0f} MB | |")
+        cached = q.get("page_cache") or [None, None]
+        if cached[0] is not None and cached[1] is not None:
+            print(f"| database in the OS page cache, start → end | {fmt_bytes(cached[0])} → {fmt_bytes(cached[1])} | |")
     if sizes:
         total = sum(s for _, s in sizes)
         print("\n| table or index | size | share |")

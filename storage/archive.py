@@ -613,7 +613,7 @@ class Archive:
             list(names)).fetchone()
         return row[0]
 
-    def _seen_plan(self, names: Sequence[str], wanted: int) -> tuple[str, list[Any]]:
+    def _seen_plan(self, names: Sequence[str], wanted: int, *, dates_only: bool = False) -> tuple[str, list[Any]]:
         """FROM/WHERE of "articles that mention ``names``", by whichever side is cheaper.
 
         Reading every article of a name costs ``k`` random row reads (``k`` its articles);
@@ -626,7 +626,9 @@ class Archive:
         known = self._articles_known(names)
         total = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()[0]
         if known * known * RANDOM_READ_COST <= max(wanted, 1) * total:
-            return (f"articles a WHERE a.id IN (SELECT article_id FROM mentions WHERE name IN ({marks}))",
+            # a caller that reads only the dates reads them from a small index, not the big rows
+            hint = "INDEXED BY idx_articles_dates " if dates_only else ""
+            return (f"articles a {hint}WHERE a.id IN (SELECT article_id FROM mentions WHERE name IN ({marks}))",
                     list(names))
         return (f"articles a INDEXED BY idx_articles_seen WHERE EXISTS (SELECT 1 FROM mentions m "
                 f"WHERE m.article_id = a.id AND m.name IN ({marks}))", list(names))
@@ -636,17 +638,18 @@ class Archive:
         """Articles that mention any of ``names``, newest first (by publish date, then ingest)."""
         if not names:
             return []
-        source, params = self._seen_plan(names, limit or 1 << 62)  # no limit: read them all
+        source, params = self._seen_plan(names, limit or 1 << 62, dates_only=True)  # no limit: read them all
         marks = ", ".join("?" * len(names))
+        # the page's ids from the dates alone (small index pages), then only those rows: a rare
+        # name's other articles are never read from disk
         sql = (
+            f"WITH page AS (SELECT a.id, COALESCE(a.published_at, a.ingested_at) AS seen FROM {source} "
+            f"ORDER BY seen DESC, a.id DESC{' LIMIT ?' if limit else ''}) "
             f"SELECT a.id, (SELECT COUNT(*) FROM mentions m WHERE m.article_id = a.id AND m.name IN ({marks})), "
-            f"a.title, a.source, a.published_at, a.ingested_at FROM {source} "
-            "ORDER BY COALESCE(a.published_at, a.ingested_at) DESC, a.id DESC"
+            "a.title, a.source, a.published_at, a.ingested_at FROM page JOIN articles a ON a.id = page.id "
+            "ORDER BY page.seen DESC, page.id DESC"
         )
-        params = [*names, *params]
-        if limit:
-            sql += " LIMIT ?"
-            params.append(limit)
+        params = [*params, *([limit] if limit else []), *names]
         return [EntityArticle(*row) for row in self.db.execute(sql, params).fetchall()]
 
     @_locked
@@ -654,7 +657,7 @@ class Archive:
         """(first seen, last seen, mentions) of ``names``; seen = publish dates (None if none known)."""
         if not names:
             return None, None, 0
-        source, params = self._seen_plan(names, 1)
+        source, params = self._seen_plan(names, 1, dates_only=True)
         source += " AND a.published_at IS NOT NULL"
         seen = "COALESCE(a.published_at, a.ingested_at)"  # = published_at here, and indexed
         first = self.db.execute(f"SELECT a.published_at FROM {source} ORDER BY {seen}, a.id LIMIT 1",
@@ -722,7 +725,8 @@ class Archive:
         quoted = self.db.execute(f"SELECT COUNT(*) FROM quotes WHERE speaker IN ({marks})", list(names)).fetchone()[0]
         seen = "COALESCE(a.published_at, a.ingested_at)"
         if quoted <= FEW_QUOTES:  # few quotes: read them all and sort
-            sql = (f"SELECT q.text, q.article_id, q.speaker FROM quotes q JOIN articles a ON a.id = q.article_id "
+            sql = (f"SELECT q.text, q.article_id, q.speaker FROM quotes q "
+                   f"JOIN articles a INDEXED BY idx_articles_dates ON a.id = q.article_id "
                    f"WHERE q.speaker IN ({marks}) ORDER BY {seen} DESC, q.article_id DESC, q.start LIMIT ?")
         else:  # a much-quoted speaker: walk articles newest first until enough quotes turn up
             sql = (f"SELECT q.text, q.article_id, q.speaker FROM articles a INDEXED BY idx_articles_seen "

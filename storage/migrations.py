@@ -308,7 +308,11 @@ def digest_indexes(db: Database) -> None:
       filled by the first digest that needs them), so grouping a digest's stories reads bytes
       instead of tokenising a thousand ledes;
     * mentions by article with their type and name: counting the entities of a period's articles
-      reads the index alone (it replaces the index on ``article_id`` only).
+      reads the index alone (it replaces the index on ``article_id`` only);
+    * articles' dates by id: a dossier finds a name's first, last and newest articles in a small
+      index instead of reading each article's row (measured on a cold page cache: /who of a
+      rarely named person 170 -> 106 ms);
+    * role lines by name with their text: a dossier's role line reads one index range.
     """
     db.executescript(
         """
@@ -318,5 +322,8 @@ def digest_indexes(db: Database) -> None:
         );
         CREATE INDEX idx_mentions_article_entity ON mentions(article_id, type, name);
         DROP INDEX idx_mentions_article;
+        CREATE INDEX idx_articles_dates ON articles(id, published_at, ingested_at);
+        DROP INDEX idx_roles_name_article;
+        CREATE INDEX idx_roles_name_article_description ON roles(name, article_id, description);
         """
     )

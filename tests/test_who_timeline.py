@@ -149,3 +149,28 @@ def test_a_burst_of_who_builds_the_entity_index_once(seeded, monkeypatch):
     for thread in threads:
         thread.join()
     assert answers == ["France"] * 4 and len(builds) == 1
+
+
+def test_a_long_timeline_lists_the_latest_and_says_how_many_are_left_out(briefings, monkeypatch):
+    import bot.briefings.service as service
+    from bot.telegram import render
+    from storage import EventRow, MentionRow, NewArticle
+
+    archive = briefings.archive
+    added = archive.add_article(NewArticle("France all month", "France, day after day."))
+    days = [f"2025-01-{d:02d}" for d in range(1, 21)]
+    archive.save_analysis(added.id, method="lead", sentences=1, summary=[],
+                          mentions=[MentionRow("France", "France", "LOC", 0, 6)],
+                          events=[EventRow(day, "day", day, day, True, f"France on {day}.", day, ("France",), 0, 9)
+                                  for day in days])
+    monkeypatch.setattr(service, "TIMELINE_WINDOW", 8)
+    timeline = briefings.timeline("France")
+    assert [e.date for e in timeline.events] == days[-8:]
+    assert (timeline.earlier_omitted, timeline.omitted_at_least) == (12, False)
+    assert "12 earlier dated mentions are not listed" in render.timeline_reply(timeline)
+    monkeypatch.setattr(service, "TIMELINE_COUNT_CAP", 10)  # counting stops there
+    timeline = briefings.timeline("France")
+    assert (timeline.earlier_omitted, timeline.omitted_at_least) == (2, True)
+    assert "at least 2 earlier dated mentions" in render.timeline_reply(timeline)
+    assert archive.count_events(entities=["France"], at_most=5) == 5 == archive.count_events(at_most=5)
+    assert archive.count_events(entities=["France"], at_most=50) == 20

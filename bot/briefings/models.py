@@ -122,6 +122,8 @@ class Timeline:
     order: str = "chronological"
     #: Dated mentions left out because only the latest ``TIMELINE_WINDOW`` are read (0: none).
     earlier_omitted: int = 0
+    #: True when there are at least ``earlier_omitted`` (counting stops at ``TIMELINE_COUNT_CAP``).
+    omitted_at_least: bool = False
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,8 @@ DOSSIER_ARTICLES = 20
 ENTITY_INDEX_TTL = 60.0
 #: A timeline reads at most this many dated mentions, the latest ones; a period reaches earlier.
 TIMELINE_WINDOW = 500
+#: A timeline counts the dated mentions it leaves out up to this many ("at least N" beyond).
+TIMELINE_COUNT_CAP = 10_000
 #: A digest lists the dated events of at most this many of its period's event mentions, the
 #: latest-dated (it shows ten and points to /timeline for the rest).
 DIGEST_EVENTS = 100
@@ -510,12 +512,14 @@ class Briefings:
             canonical, _, names = self.resolve_entity(query.entity)
         stored = self.archive.events(date_from=query.date_from, date_to=query.date_to, entities=names,
                                      limit=TIMELINE_WINDOW, newest_first=True)
-        omitted = 0
+        omitted, at_least = 0, False
         if len(stored) == TIMELINE_WINDOW:
-            omitted = self.archive.count_events(date_from=query.date_from, date_to=query.date_to,
-                                                entities=names) - len(stored)
+            total = self.archive.count_events(date_from=query.date_from, date_to=query.date_to, entities=names,
+                                              at_most=TIMELINE_COUNT_CAP)
+            omitted, at_least = total - len(stored), total >= TIMELINE_COUNT_CAP
         events = self._merged_events(stored)
-        return Timeline(canonical or query.entity, query.date_from, query.date_to, events, earlier_omitted=omitted)
+        return Timeline(canonical or query.entity, query.date_from, query.date_to, events, earlier_omitted=omitted,
+                        omitted_at_least=at_least)
 
     def _merged_events(self, stored: Sequence[StoredEvent]) -> list[TimelineEvent]:
         """Stored events -> timeline events: the same event from several articles once, chronological."""

@@ -90,5 +90,6 @@ def date_label(value: str, modifier: str | None = None) -> str:
 def omitted_note(timeline: Timeline, command: str) -> str:
     """Why a long timeline starts where it does, and how to ask for earlier events."""
     example = f"{command} " + (f"{timeline.entity[:60]} " if timeline.entity else "") + "2019..2020"
-    return (f"The latest events only: {timeline.earlier_omitted:,} earlier dated mentions are not listed. "
+    count = f"{'at least ' if timeline.omitted_at_least else ''}{timeline.earlier_omitted:,}"
+    return (f"The latest events only: {count} earlier dated mentions are not listed. "
             f"Give a period for those, e.g. {example}")

@@ -45,8 +45,9 @@ from __future__ import annotations
 
 import calendar
 import functools
+import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -544,12 +545,19 @@ _BY_CASED: dict[str, set[int]] = {}  # a string as written
 _BY_SHAPE: dict[re.Pattern, set[int]] = {}  # a match of a regex in a piece between white space
 _BY_LINE_SHAPE: dict[re.Pattern, set[int]] = {}  # a match of a regex in the line
 _ALWAYS: set[int] = set()  # rules with no trigger: tried on every line
+#: The same, as bit masks (bit ``i`` for ``_RULES[i]``; see :func:`_rules_for`).
+_ALWAYS_MASK = 0
+_LINE_SHAPE_MASKS: dict[re.Pattern, int] = {}
 
 _T_MONTH = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _T_UNIT = ("second", "minute", "hour", "day", "night", "week", "fortnight", "month", "quarter", "year",
            "decade", "centur", "millenni")
-#: Where a match begins for most rules: the start of a word (no word character before it).
+#: Where a match begins for a rule: the start of a word (no word character before it). The rules
+#: give the characters their matches can begin with instead (a class, tested more cheaply at each
+#: position of a line than ``\b\w``; tests/test_speed_equivalence.py proves each from its pattern).
 _AT_WORD = r"\b\w"
+_AT_MONTH = r"[ADFJMNOS]"  # the first letters of the months
+_AT_DAY_OR_MONTH = r"[ADFJMNOSTW]"  # ... and of the days of the week
 _GLOBAL_FLAGS = re.compile(r"^\(\?[aiLmsux]+\)")
 #: What in a ``shape`` could match white space or look past a piece of the line (see _rule):
 #: ``\s``, ``\S``, ``\W``, ``\D``, ``\B``, ``\A``, ``\Z``, a negated class, a lookaround, or a dot or
@@ -585,9 +593,12 @@ def _rule(
     ``.``, negated class, anchor or lookaround (``\\b`` is fine: white space is not a word
     character). A ``line_shape`` (one that may span white space) is searched in each line.
 
-    ``starts`` is what every match of the pattern begins with (:data:`_AT_WORD`: the start of a
-    word), put in front as a lookahead: the regex engine then skips the other positions at once
-    instead of trying each alternative of the pattern there. It changes no match.
+    ``starts`` is what every match of the pattern begins with, put in front as a lookahead: the
+    regex engine then skips the other positions at once instead of trying each alternative of the
+    pattern there. It changes no match. Most rules give a class of the characters a match can begin
+    with (:data:`_AT_MONTH`, ``[12]`` for a year, ``(?i:[ft])`` where the pattern turns case off
+    there): one test of a character, cheaper than :data:`_AT_WORD` (the start of a word, which the
+    pattern tests all the same). tests/test_speed_equivalence.py proves each class from the pattern.
     """
     if not all(word.isascii() and word.isalnum() for word in words + cased):
         raise ValueError("trigger words are ASCII letters and digits (see _rules_for)")
@@ -599,6 +610,7 @@ def _rule(
         compiled = re.compile(f"(?={starts})(?:{body})", compiled.flags)
 
     def register(handler: _Handler) -> _Handler:
+        global _ALWAYS_MASK
         index = len(_RULES)
         _RULES.append(_Rule(compiled, handler, priority, _folded(compiled)))
         for word in words:
@@ -608,10 +620,14 @@ def _rule(
         if shape:
             _BY_SHAPE.setdefault(re.compile(shape), set()).add(index)
         if line_shape:
-            _BY_LINE_SHAPE.setdefault(re.compile(line_shape), set()).add(index)
+            shape_rules = _BY_LINE_SHAPE.setdefault(re.compile(line_shape), set())
+            shape_rules.add(index)
+            _LINE_SHAPE_MASKS[re.compile(line_shape)] = _mask(shape_rules)
         if not (words or cased or shape or line_shape):
             _ALWAYS.add(index)
+            _ALWAYS_MASK = _mask(_ALWAYS)
         _rules_of_word.cache_clear()
+        _rules_of_mask.cache_clear()
         return handler
 
     return register
@@ -638,7 +654,7 @@ def _folded(pattern: re.Pattern) -> re.Pattern | None:
     return re.compile(body, pattern.flags & ~re.IGNORECASE)
 
 
-def _rules_for(line: str) -> list[_Rule]:
+def _rules_for(line: str) -> tuple[_Rule, ...]:
     """The rules whose trigger ``line`` passes, in the order they were registered.
 
     Trigger words and strings are letters and digits only, so a line holds one exactly when one
@@ -646,23 +662,37 @@ def _rules_for(line: str) -> list[_Rule]:
     does (such a piece holds words and other characters, and case folding makes no letter or
     digit of those): the line is split at white space, cheaper than finding its words, and what
     each piece triggers is worked out once per piece (:func:`_rules_of_word`), shapes included.
+    Sets of rules are bit masks here (bit ``i`` for ``_RULES[i]``): or-ing ints is cheaper than
+    a union of sets, and the rules of a mask are listed once per mask (:func:`_rules_of_mask`).
     """
-    tried = set(_ALWAYS).union(*map(_rules_of_word, line.split()))
-    for shape, rules in _BY_LINE_SHAPE.items():
-        if not rules <= tried and shape.search(line):
-            tried |= rules
-    return [_RULES[index] for index in sorted(tried)]
+    tried = functools.reduce(operator.or_, map(_rules_of_word, line.split()), _ALWAYS_MASK)
+    for shape, mask in _LINE_SHAPE_MASKS.items():
+        if mask & ~tried and shape.search(line):
+            tried |= mask
+    return _rules_of_mask(tried)
+
+
+def _mask(indexes: Iterable[int]) -> int:
+    """The bit mask of a set of rule indexes."""
+    return sum(1 << index for index in set(indexes))
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _rules_of_mask(mask: int) -> tuple[_Rule, ...]:
+    """The rules of a bit mask, in the order they were registered. Memoised per mask (a set of
+    triggered rules, not a line: a few hundred of them in a long run of news)."""
+    return tuple(rule for index, rule in enumerate(_RULES) if mask >> index & 1)
 
 
 @functools.lru_cache(maxsize=1 << 17)
-def _rules_of_word(word: str) -> frozenset[int]:
-    """The rules a word (or any piece of a line) triggers: it holds one of their ``words`` (in any
-    case) or ``cased``, or a match of their ``shape``. Memoised per piece."""
+def _rules_of_word(word: str) -> int:
+    """The rules a word (or any piece of a line) triggers, as a bit mask: it holds one of their
+    ``words`` (in any case) or ``cased``, or a match of their ``shape``. Memoised per piece."""
     folded = fold_case(word)
     found = [rules for trigger, rules in _BY_WORD.items() if trigger in folded]
     found += [rules for trigger, rules in _BY_CASED.items() if trigger in word]
     found += [rules for shape, rules in _BY_SHAPE.items() if shape.search(word)]
-    return frozenset().union(*found)
+    return _mask(frozenset().union(*found))
 
 
 def _before(line: str, match: re.Match | int, width: int = 24) -> str:
@@ -685,7 +715,7 @@ _AMOUNT_AFTER = re.compile(
 
 
 @_rule(rf"\b(?:{_WEEKDAY}{_COMMA})?(?P<m>{_MONTH_ANY})\s*(?P<d>{_DAY})(?![\d:.,]\d)(?!\w)"
-       rf"(?:{_COMMA}(?P<y>{_YEAR4})(?![\d,]\d))?", priority=3, cased=_T_MONTH, starts=_AT_WORD)
+       rf"(?:{_COMMA}(?P<y>{_YEAR4})(?![\d,]\d))?", priority=3, cased=_T_MONTH, starts=_AT_DAY_OR_MONTH)
 def _month_day(m: re.Match, line: str) -> _Cand | None:
     if m["y"] is None and _AMOUNT_AFTER.match(_after(line, m)):
         return None  # "May 5 percent", "Jan 3 million"
@@ -699,7 +729,7 @@ def _day_cand(m: re.Match) -> _Cand:
 
 
 @_rule(rf"\b(?:{_WEEKDAY}{_COMMA})?(?:the\s+)?(?P<d>{_DAY})(?:\s+of)?\s+(?P<m>{_MONTH_ANY})(?!\w)"
-       rf"(?:{_COMMA}(?P<y>{_YEAR4})(?![\d,]\d))?", priority=3, cased=_T_MONTH, starts=_AT_WORD)
+       rf"(?:{_COMMA}(?P<y>{_YEAR4})(?![\d,]\d))?", priority=3, cased=_T_MONTH, starts=r"[0-9FMSTWt]")
 def _day_month(m: re.Match, line: str) -> _Cand | None:
     if re.search(r"(?:\d[.,]?|[$€£#])\s*$", _before(line, m, 4)):
         return None
@@ -713,7 +743,7 @@ def _day_month(m: re.Match, line: str) -> _Cand | None:
 
 @_rule(rf"\b(?P<m>{_MONTH_ANY})\s*(?P<d1>{_DAY})\s*(?:[-–—]|to|through|until)\s*(?P<d2>{_DAY})"
        rf"(?![\d:.,]\d)(?!\w)(?:{_COMMA}(?P<y>{_YEAR4})(?![\d,]\d))?", priority=4, cased=_T_MONTH,
-       starts=_AT_WORD)
+       starts=_AT_MONTH)
 def _month_day_range(m: re.Match, line: str) -> _Cand | None:
     d1, d2 = _day(m["d1"]), _day(m["d2"])
     if not d1 < d2:
@@ -725,7 +755,7 @@ def _month_day_range(m: re.Match, line: str) -> _Cand | None:
 
 
 @_rule(rf"\b(?P<m>{_MONTH_ANY})(?:\s+of)?{_COMMA}(?P<y>{_YEAR_SPEC})(?![\d,]\d)",
-       priority=2, cased=_T_MONTH, starts=_AT_WORD)
+       priority=2, cased=_T_MONTH, starts=_AT_MONTH)
 def _month_year(m: re.Match, line: str) -> _Cand | None:
     year, relative = _year_of_spec(m["y"])
     month = _month(m["m"])
@@ -741,7 +771,7 @@ _MAY_CUE = re.compile(
 )
 
 
-@_rule(rf"\b(?P<m>{_MONTH_FULL})\b", priority=1, cased=_T_MONTH, starts=_AT_WORD)
+@_rule(rf"\b(?P<m>{_MONTH_FULL})\b", priority=1, cased=_T_MONTH, starts=_AT_MONTH)
 def _month_alone(m: re.Match, line: str) -> _Cand | None:
     name = m["m"]
     before = _before(line, m)
@@ -758,7 +788,7 @@ def _month_alone(m: re.Match, line: str) -> _Cand | None:
 
 
 @_rule(rf"(?i:\bthe\s+)(?P<o>(?i:first|second|third|fourth|last|final))\s+(?i:week)\s+of\s+"
-       rf"(?P<m>{_MONTH_FULL})(?:{_COMMA}(?P<y>{_YEAR4}))?\b", priority=3, cased=_T_MONTH, starts=_AT_WORD)
+       rf"(?P<m>{_MONTH_FULL})(?:{_COMMA}(?P<y>{_YEAR4}))?\b", priority=3, cased=_T_MONTH, starts=r"(?i:[t])")
 def _week_of_month(m: re.Match, line: str) -> _Cand | None:
     month = _month(m["m"])
     ordinal = m["o"].lower()
@@ -783,7 +813,7 @@ def _week_of_month(m: re.Match, line: str) -> _Cand | None:
 
 @_rule(r"(?<![\w./-])(?P<y>(?:1[5-9]|20)\d\d)(?P<sep>[-/])(?P<m>0?[1-9]|1[0-2])(?P=sep)(?P<d>[0-3]?\d)"
        r"(?:T(?P<h>[01]\d|2[0-3]):(?P<mi>[0-5]\d)(?::\d\d)?Z?)?(?![\w/-])", priority=5, shape=r"\d[-/]\d",
-       starts=_AT_WORD)
+       starts=r"[12]")
 def _iso_date(m: re.Match, line: str) -> _Cand | None:
     try:
         value = date(int(m["y"]), int(m["m"]), int(m["d"])).isoformat()
@@ -795,7 +825,7 @@ def _iso_date(m: re.Match, line: str) -> _Cand | None:
 
 
 @_rule(r"(?<![\w./,$€£#-])(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[01]?\d)(?P=sep)(?P<y>\d{4}|\d\d)"
-       r"(?![\w/]|[.,]\d)", priority=4, shape=r"\d[./]\d", starts=_AT_WORD)
+       r"(?![\w/]|[.,]\d)", priority=4, shape=r"\d[./]\d", starts=r"\d")
 def _numeric_date(m: re.Match, line: str) -> _Cand | None:
     a, b, y = int(m["a"]), int(m["b"]), m["y"]
     if m["sep"] == "." and len(y) != 4:
@@ -853,7 +883,7 @@ _NAME_BEFORE = re.compile(
 
 
 @_rule(rf"(?:(?<=\b[Mm]id-)|(?<=\b[Pp]re-)|(?<=\b[Pp]ost-)|(?<![\w$€£#.,/-])){_YEAR4}"
-       r"(?![\w%]|[.,]\d|[-–/]\d)", shape=r"\d\d\d\d", starts=_AT_WORD)
+       r"(?![\w%]|[.,]\d|[-–/]\d)", shape=r"\d\d\d\d", starts=r"[12]")
 def _year(m: re.Match, line: str) -> _Cand | None:
     if not _is_year(line, m.start(), m.end()):
         return None
@@ -862,7 +892,7 @@ def _year(m: re.Match, line: str) -> _Cand | None:
 
 @_rule(rf"(?i:(?P<pre>from|between)\s+)?(?<![\w$€£#.,/-])(?P<y1>{_YEAR4})"
        rf"\s*(?P<sep>[-–—]|(?i:to|through|until|till|and))\s*(?P<y2>{_YEAR4}|\d\d)(?![\w%]|[.,]\d)",
-       priority=2, shape=r"\d\d\d\d", starts=r"\w")
+       priority=2, shape=r"\d\d\d\d", starts=r"(?i:[12bf])")
 def _year_range(m: re.Match, line: str) -> _Cand | None:
     y1 = int(m["y1"])
     y2 = int(m["y2"]) if len(m["y2"]) == 4 else y1 // 100 * 100 + int(m["y2"])
@@ -923,7 +953,7 @@ _CENTURY_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, 
 @_rule(r"(?i)\bthe\s+(?:(?P<n>\d{1,2})(?:st|nd|rd|th)|(?P<w>twenty[-\s]first|first|second|third|fourth|fifth|"
        r"sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|"
        r"seventeenth|eighteenth|nineteenth|twentieth))\s+century\b", priority=2, words=("century",),
-       starts=_AT_WORD)
+       starts=r"[t]")
 def _century(m: re.Match, line: str) -> _Cand | None:
     n = int(m["n"]) if m["n"] else _CENTURY_WORDS[re.sub(r"\s+", " ", m["w"].lower())]
     return _Cand(m.start(), m.end(), "DATE", _fixed(f"{n - 1:02d}"))
@@ -937,7 +967,8 @@ def _century(m: re.Match, line: str) -> _Cand | None:
        rf"(?:\s+(?:of\s+|in\s+)?(?P<y>{_YEAR_SPEC}))?"
        rf"|\b[Qq](?P<q>[1-4])(?:\s*(?:of\s+)?['’]?(?P<y2>{_YEAR4}|\d\d)\b)?(?!\w)"
        rf"|\b(?P<q3>[1-4])Q\s*['’]?(?P<y3>{_YEAR4}|\d\d)\b",
-       priority=3, words=("quarter", "q1", "q2", "q3", "q4", "1q", "2q", "3q", "4q"), starts=_AT_WORD)
+       priority=3, words=("quarter", "q1", "q2", "q3", "q4", "1q", "2q", "3q", "4q"),
+       starts=r"(?i:[1-4flqst])")
 def _quarter(m: re.Match, line: str) -> _Cand | None:
     has_the = m.group(0).lower().startswith("the")
     if m["o"]:
@@ -965,7 +996,8 @@ def _quarter(m: re.Match, line: str) -> _Cand | None:
 
 @_rule(rf"(?i:\bthe\s+)?\b(?P<o>(?i:first|second|1st|2nd))[-\s](?i:half)\b"
        rf"(?:\s+of\s+(?P<y>{_YEAR_SPEC}|(?i:the\s+year)))?"
-       rf"|\b[Hh](?P<h>[12])\s+(?P<y2>{_YEAR4})\b", priority=3, words=("half", "h1", "h2"), starts=_AT_WORD)
+       rf"|\b[Hh](?P<h>[12])\s+(?P<y2>{_YEAR4})\b", priority=3, words=("half", "h1", "h2"),
+       starts=r"(?i:[12fhst])")
 def _half(m: re.Match, line: str) -> _Cand | None:
     if m["o"]:
         half = 1 if m["o"].lower() in ("first", "1st") else 2
@@ -984,7 +1016,7 @@ def _half(m: re.Match, line: str) -> _Cand | None:
        rf"\b(?P<s>(?i:spring|summer|autumn|winter)|(?<=\bthe\s)fall|(?<=\bthis\s)fall|(?<=\blast\s)fall"
        rf"|(?<=\bnext\s)fall|Fall(?=\s+\d))"
        rf"(?:\s+(?:of\s+)?(?P<y>{_YEAR_SPEC}))?\b",
-       priority=2, words=("spring", "summer", "autumn", "winter", "fall"), starts=_AT_WORD)
+       priority=2, words=("spring", "summer", "autumn", "winter", "fall"), starts=r"(?i:[aflnstw])")
 def _season(m: re.Match, line: str) -> _Cand | None:
     code = _SEASONS[m["s"].lower()]
     rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
@@ -1010,7 +1042,7 @@ def _season(m: re.Match, line: str) -> _Cand | None:
 
 @_rule(r"\b(?:(?i:fiscal)(?:\s+year)?\s+|FY\s?)(?P<y>\d{4}|['’]?\d\d)\b"
        r"|(?i:\bthe\s+(?P<rel>current\s+|last\s+|previous\s+|next\s+)?(?:financial|fiscal)\s+year)\b",
-       priority=3, words=("fiscal", "financial", "fy"), starts=_AT_WORD)
+       priority=3, words=("fiscal", "financial", "fy"), starts=r"(?i:[ft])")
 def _fiscal(m: re.Match, line: str) -> _Cand | None:
     if m["y"] is None:
         shift = {"last": -1, "previous": -1, "next": 1}.get((m["rel"] or "").strip().lower(), 0)
@@ -1026,7 +1058,7 @@ _REL_DAY = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
 
 @_rule(r"(?i:\b(?:earlier|later)\s+)?\b(?P<w>(?i:today|tonight|yesterday|tomorrow))\b"
        r"(?:\s+(?P<p>(?i:morning|afternoon|evening|night)))?",
-       priority=2, words=("today", "tonight", "yesterday", "tomorrow"), starts=_AT_WORD)
+       priority=2, words=("today", "tonight", "yesterday", "tomorrow"), starts=r"(?i:[elty])")
 def _relative_day(m: re.Match, line: str) -> _Cand | None:
     word = m["w"].lower()
     if re.match(r"['’]s\s+(?:world|generation|society|youth|standards)", _after(line, m)):
@@ -1043,7 +1075,7 @@ def _relative_day(m: re.Match, line: str) -> _Cand | None:
 
 
 @_rule(r"(?i)\bthe\s+day\s+(?P<w>before\s+yesterday|after\s+tomorrow)\b",
-       priority=3, words=("yesterday", "tomorrow"), starts=_AT_WORD)
+       priority=3, words=("yesterday", "tomorrow"), starts=r"[t]")
 def _two_days(m: re.Match, line: str) -> _Cand | None:
     offset = -2 if m["w"].lower().startswith("before") else 2
     resolve = _from_reference(lambda ref, ctx: (ref + timedelta(days=offset)).isoformat())
@@ -1063,7 +1095,7 @@ def _part_of_last_day(code: str) -> Resolver:
 @_rule(r"(?i)\b(?P<rel>this|last)\s+(?P<p>morning|afternoon|evening|night)\b"
        r"|\b(?:in|during)\s+(?:early\s+|late\s+)?(?P<p2>morning|afternoon|evening)\s+"
        r"(?=(?:trading|trade|session|deals)\b)", priority=2,
-       words=("morning", "afternoon", "evening", "night"), starts=_AT_WORD)
+       words=("morning", "afternoon", "evening", "night"), starts=r"[dilt]")
 def _part_of_day(m: re.Match, line: str) -> _Cand | None:
     if m["p2"]:  # "in morning trading"
         return _Cand(m.start("p2"), m.end("p2"), "TIME", _part_of_last_day(_PARTS_OF_DAY[m["p2"].lower()]))
@@ -1077,7 +1109,7 @@ def _part_of_day(m: re.Match, line: str) -> _Cand | None:
 
 @_rule(rf"(?i:\b(?P<rel>last|next|this|coming|past)\s+)?\b(?P<wd>{_WEEKDAY})(?P<pl>s)?\b"
        rf"(?:\s+(?P<p>(?i:morning|afternoon|evening|night)))?",
-       priority=1, cased=tuple(day.title() for day in _WEEKDAYS), starts=_AT_WORD)
+       priority=1, cased=tuple(day.title() for day in _WEEKDAYS), starts=r"(?i:[cflmnpstw])")
 def _weekday(m: re.Match, line: str) -> _Cand | None:
     weekday = _WEEKDAYS[m["wd"].lower()]
     rel = (m["rel"] or "").lower()
@@ -1121,7 +1153,7 @@ _REL_OFFSET = {"this": 0, "current": 0, "the current": 0, "last": -1, "the last"
        r"the\s+(?:last|previous|next|coming|following|current))\s+)"
        r"(?P<u>(?i:week|weekend|month|year|quarter|decade|century))\b"
        r"(?!['’]s\s)(?!\s+(?:old|long|high|low))",
-       priority=2, words=("week", "month", "year", "quarter", "decade", "century"), starts=_AT_WORD)
+       priority=2, words=("week", "month", "year", "quarter", "decade", "century"), starts=r"(?i:[ceflnpt])")
 def _relative_unit(m: re.Match, line: str) -> _Cand | None:
     rel = re.sub(r"\s+", " ", m["rel"].lower())
     unit = m["u"].lower()
@@ -1137,7 +1169,7 @@ def _relative_unit(m: re.Match, line: str) -> _Cand | None:
 
 
 @_rule(rf"(?i:\b(?P<rel>last|next|this)\s+)(?P<m>{_MONTH_FULL})\b", priority=2, cased=_T_MONTH,
-       starts=_AT_WORD)
+       starts=r"(?i:[lnt])")
 def _relative_month(m: re.Match, line: str) -> _Cand | None:
     month = _month(m["m"])
     rel = m["rel"].lower()
@@ -1155,7 +1187,8 @@ def _relative_month(m: re.Match, line: str) -> _Cand | None:
 
 @_rule(rf"(?i)\b(?P<n>{_NUMBER})\s+(?P<u>days?|weeks?|months?|years?|decades?|centur(?:y|ies))\s+"
        rf"(?P<dir>ago|earlier|before|later|after|from\s+now|hence)\b",
-       priority=3, words=("ago", "earlier", "before", "later", "after", "now", "hence"), starts=_AT_WORD)
+       priority=3, words=("ago", "earlier", "before", "later", "after", "now", "hence"),
+       starts=r"[\dacdefhmnost]")
 def _ago(m: re.Match, line: str) -> _Cand | None:
     n = _number(m["n"])
     unit = m["u"].lower().rstrip("s").replace("centurie", "century")
@@ -1189,7 +1222,8 @@ _DAY_VERBS = (r"end|ends|ended|ending|finish|finished|finishing|close|closed|clo
        r"|\b(?:rest|remainder|end|start|beginning|course|balance|middle|close)\s+of\s+"
        r"(?P<d4>the\s+(?P<u4>day|week|month|year))\b"
        r"|\bthe\s+(?:entire|whole|full)\s+(?P<u5>year|month|week|day)\b"
-       r"|\bthe\s+weekend\b", priority=1, words=("day", "week", "month", "year", "time"), starts=_AT_WORD)
+       r"|\bthe\s+weekend\b", priority=1, words=("day", "week", "month", "year", "time"),
+       starts=r"[bcdefilmorst]")
 def _anaphoric(m: re.Match, line: str) -> _Cand | None:
     start = m.start("d") if m["d"] else m.start("d4") if m["d4"] else m.start()
     phrase = re.sub(r"\s+", " ", line[start:m.end()].lower())
@@ -1222,7 +1256,7 @@ def _anaphoric(m: re.Match, line: str) -> _Cand | None:
 @_rule(r"(?i)\bthe\s+same\s+(?:period|month|quarter|week|day|time|season)(?:\s+of)?\s+"
        r"(?:last\s+year|the\s+(?:last|previous|prior)\s+year|a\s+year\s+(?:ago|earlier|before)"
        r"|the\s+year\s+before)\b",
-       priority=3, words=("same",), starts=_AT_WORD)
+       priority=3, words=("same",), starts=r"[t]")
 def _same_period_last_year(m: re.Match, line: str) -> _Cand | None:
     """ "the same period last year": the last period mentioned, a year earlier."""
 
@@ -1247,7 +1281,7 @@ _FUTURE_REF = (r"the\s+(?:near\s+|distant\s+|foreseeable\s+|immediate\s+)?future
 @_rule(rf"(?i)(?:\b(?P<prep>in|of|from|for|over)\s+)?"
        rf"\b(?P<core>(?P<present>{_PRESENT})|(?P<past>{_PAST_REF})|(?P<future>{_FUTURE_REF}))\b(?!-)",
        priority=1, words=("now", "current", "present", "moment", "being", "days", "recent", "lately", "past",
-                          "future", "term", "soon"), starts=_AT_WORD)
+                          "future", "term", "soon"), starts=r"[acfilmnoprstuv]")
 def _vague(m: re.Match, line: str) -> _Cand | None:
     phrase = m["core"].lower()
     if phrase.startswith("the ") and not m["prep"]:
@@ -1271,7 +1305,7 @@ _NOT_CURRENT = re.compile(
 
 
 @_rule(r"\b(?P<w>recent|current|ongoing)\b(?=\s+[a-z])", cased=("recent", "current", "ongoing"),
-       starts=_AT_WORD)
+       starts=r"[cor]")
 def _temporal_adjective(m: re.Match, line: str) -> _Cand | None:
     word = m["w"]
     if word == "ongoing":
@@ -1298,7 +1332,7 @@ def _temporal_adjective(m: re.Match, line: str) -> _Cand | None:
        rf"|\b(?P<h3>1[0-2]|0?[1-9])\s*(?P<ap3>[ap]\.m\.|[ap]m\b)(?:\s*\(?(?P<tz3>{_ZONES})\)?)?"
        rf"|\b(?P<noon>noon|midday|midnight)\b", priority=3, cased=("noon", "midday", "midnight"),
        line_shape=r"\d(?:[:.]\d|\s*(?:UTC|GMT|Z|hrs|hours|[ap]\.?m))",
-       starts=_AT_WORD)
+       starts=r"[\dmn]")
 def _clock(m: re.Match, line: str) -> _Cand | None:
     if re.search(r"[$£€]\s*$", _before(line, m, 2)):
         return None
@@ -1340,7 +1374,7 @@ _DUR_ADJ = (r"(?:(?:more|consecutive|straight|successive|full|long|trading|busin
        rf"(?P<suffix>-(?:old|long))?\b(?!-)"
        rf"|\b(?P<n2>half\s+an?|a\s+half)[\s-]+(?P<u2>hour|day|year|century|decade)\b"
        rf"|\ban?\s+(?P<u3>year|month|week|day|hour)\s+and\s+a\s+half\b", priority=1, words=_T_UNIT,
-       starts=_AT_WORD)
+       starts=r"[\dacdefhmnost]")
 def _duration_rule(m: re.Match, line: str) -> _Cand | list[_Cand] | None:
     if m["u2"] or m["u3"]:
         unit = m["u2"] or m["u3"]
@@ -1397,7 +1431,7 @@ def _with_prefix(line: str, cand: _Cand) -> _Cand:
 
 @_rule(r"(?i)\bthe\s+(?P<rel>past|last|next|coming|previous|following)\s+"
        r"(?P<u>year|month|week|decade|century|day)\b(?!['’]s)(?!\s+(?:old|long))",
-       priority=1, words=("year", "month", "week", "decade", "century", "day"), starts=_AT_WORD)
+       priority=1, words=("year", "month", "week", "decade", "century", "day"), starts=r"[t]")
 def _the_past_unit(m: re.Match, line: str) -> _Cand | None:
     """ "the past year", "the last decade", "for the next month": durations, not dates."""
     rel, unit = m["rel"].lower(), m["u"].lower()
@@ -1415,7 +1449,7 @@ _SPAN_BEFORE = re.compile(r"(?i)\b(?:for|over|within|during|throughout)\s+$")
        r"\b(?P<u>years|months|decades|weeks|days|hours|minutes|centuries)"
        r"(?P<long>-long)?\b",
        words=("years", "months", "decades", "weeks", "days", "hours", "minutes", "centuries"),
-       starts=_AT_WORD)
+       starts=r"[acdfhilmorstwy]")
 def _bare_units(m: re.Match, line: str) -> _Cand | None:
     """ "for years", "over the years", "in recent years", "decades-long", "minutes later"."""
     pre = re.sub(r"\s+", " ", (m["pre"] or "").lower()).strip()
@@ -1439,7 +1473,7 @@ def _bare_units(m: re.Match, line: str) -> _Cand | None:
        r"(?P<u>years?|months?|weeks?|days?|hours?|minutes?|quarters?|decades?)\b"
        r"(?!\s+(?:ago|earlier|later|before|after|and\s+a\s+half|or\s+so|old)|-old)",
        priority=2, words=("year", "month", "week", "day", "hour", "minute", "quarter", "decade"),
-       starts=_AT_WORD)
+       starts=r"[\daefopst]")
 def _set(m: re.Match, line: str) -> _Cand | None:
     quantifier, unit = m["q"].lower(), m["u"].lower()
     number = 2 if (m["n"] or "").lower() == "other" else _number(m["n"]) if m["n"] else 1
@@ -1465,7 +1499,7 @@ _FREQUENCIES = {"annual": "P1Y", "annually": "P1Y", "yearly": "P1Y", "biannual":
 
 
 @_rule(r"\b(?P<w>annual|annually|yearly|biannual|semi-?annual|quarterly|monthly|weekly|daily|nightly|hourly|"
-       r"bi-?weekly|bi-?monthly)\b", shape=r"ly\b|annual", starts=_AT_WORD)
+       r"bi-?weekly|bi-?monthly)\b", shape=r"ly\b|annual", starts=r"[abdhmnqswy]")
 def _frequency(m: re.Match, line: str) -> _Cand | None:
     return _Cand(m.start(), m.end(), "SET", _fixed(_FREQUENCIES[m["w"].replace("-", "")]), extendable=False)
 
@@ -1479,7 +1513,7 @@ _HOLIDAYS = {"christmas eve": (12, 24), "christmas": (12, 25), "christmas day": 
        r"Valentine['’]s\s+Day|Halloween|Bastille\s+Day)\b"
        r"(?!\s+(?:tree|cards?|lights|market|carols?|presents?|gifts?|dinner|pudding|songs?|special))"
        rf"(?:{_COMMA}(?P<y>{_YEAR4}))?", priority=2, cased=("Christmas", "Year", "Day", "Halloween"),
-       starts=_AT_WORD)
+       starts=r"[BCHNV]")
 def _holiday(m: re.Match, line: str) -> _Cand | None:
     month, day = _HOLIDAYS[re.sub(r"\s+", " ", m["h"].lower()).replace("’", "'")]
     year = int(m["y"]) if m["y"] else None
@@ -1515,20 +1549,45 @@ _SIGNALS = [
 ]
 
 
+def _any_of(patterns: list[tuple[re.Pattern, str]], starts: str) -> re.Pattern:
+    """One regex that finds a match in a string where any of ``patterns`` does (their alternation,
+    all case-insensitive and of lower-case ASCII letters), to search the string in lower case
+    with, as :func:`_folded` says. ``starts`` holds every character their matches begin with
+    (tests/test_speed_equivalence.py proves it), put in front as in :func:`_rule`."""
+    if any(pattern.flags != re.IGNORECASE | re.UNICODE for pattern, _ in patterns):
+        raise ValueError("patterns with other flags")
+    either = "|".join(f"(?:{_GLOBAL_FLAGS.sub('', pattern.pattern, count=1)})" for pattern, _ in patterns)
+    folded = _folded(re.compile(f"(?={starts})(?:{either})", re.IGNORECASE))
+    if folded is None:
+        raise ValueError("patterns with other letters")
+    return folded
+
+
+#: All the prefix modifiers, and all the signals, in one regex each: one search of the window
+#: before a date (in lower case) rules them all out at once.
+_ANY_PREFIX_MODIFIER = _any_of(_PREFIX_MODIFIERS, r"[abcdeflmoprstv]")
+_ANY_SIGNAL = _any_of(_SIGNALS, r"[abenpstu]")
+
+
 def _apply_modifiers(text: str, cands: list[_Cand]) -> None:
-    """Widen dates over "early", "mid-", "the end of", "around"; note "since", "before", "until"."""
+    """Widen dates over "early", "mid-", "the end of", "around"; note "since", "before", "until".
+
+    Most dates have neither: one search of all the patterns at once says so (see :func:`_any_of`)
+    before they are tried one by one, in order, for the first that matches. ``text`` is the text
+    as :func:`find_timexes` scans it ("ſ", "ı", "İ" folded).
+    """
     previous_end = 0
     for cand in cands:
         if cand.kind == "DATE" and cand.extendable:
             window = text[max(previous_end, cand.start - 40):cand.start].rsplit("\n", 1)[-1]
-            for pattern, modifier in _PREFIX_MODIFIERS:
+            for pattern, modifier in _PREFIX_MODIFIERS if _ANY_PREFIX_MODIFIER.search(window.lower()) else ():
                 if match := pattern.search(window):
                     cand.start -= len(window) - match.start()
                     cand.modifier = modifier
                     break
             window = text[max(previous_end, cand.start - 25):cand.start].rsplit("\n", 1)[-1]
             if cand.modifier is None or cand.modifier in ("START", "END", "MID"):
-                for pattern, modifier in _SIGNALS:
+                for pattern, modifier in _SIGNALS if _ANY_SIGNAL.search(window.lower()) else ():
                     if pattern.search(window):
                         cand.modifier = cand.modifier or modifier
                         break

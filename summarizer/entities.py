@@ -655,6 +655,7 @@ def _tokens(text: str, span: Span) -> list[_Token]:
     expect_initial = True
     find = text.find
     end = span.start
+    new = object.__new__
     for word in _WORD_RE.findall(text, span.start, span.end):
         # only white space lies between two tokens (``\S`` takes any other character), so
         # the token starts where its text is next found: cheaper than a match object each
@@ -665,12 +666,18 @@ def _tokens(text: str, span: Span) -> list[_Token]:
             append(_Token(word[:cut], start, start + cut, expect_initial, len(tokens)))
             expect_initial = False
             word, start = word[cut:], start + cut
-        token = _Token(word, start, end, False, len(tokens))
+        # _Token(word, start, end, initial, len(tokens)), every slot set here with no call of
+        # __init__: some 40% cheaper, and nearly every token is made here
+        token = new(_Token)
+        token.text, token.start, token.end, token.index = word, start, end, len(tokens)
+        token.word, token.cap = _shape(word)
         if token.word:
             token.initial = expect_initial
             expect_initial = False
-        elif word in _STARTERS:
-            expect_initial = True
+        else:
+            token.initial = False
+            if word in _STARTERS:
+                expect_initial = True
         append(token)
     return tokens
 
@@ -755,32 +762,39 @@ class _Doc:
         # start is kept even where "jobs" is also a common word
         self.surnames: set[str] = set()
         self.shouting: list[bool] = []
-        given_names = self.gaz.given_names
+        # the capital cities named in each sentence ("Paris", "Baku"), for the metonyms
+        self.capitals: list[set[str]] = []
+        given_names, capital_cities = self.gaz.given_names, self.gaz.capitals
+        add_lower, add_mid_cap = self.lower_words.add, mid_caps.append
         for tokens in self.sentences:
             last = len(tokens) - 1
-            words = capitals = long_words = capitalised = 0
+            words = long_words = capitalised = 0
+            shouting = True  # so far, every word is a number or in capitals
+            named_capitals: set[str] = set()
+            self.capitals.append(named_capitals)
             for k, token in enumerate(tokens):
                 word = token.text
                 if word[:1].islower():
-                    self.lower_words.add(word)
+                    add_lower(word)
                 elif token.cap and not token.initial:
-                    mid_caps.append(word)
-                if (
-                    k < last
-                    and word in given_names
-                    and tokens[k + 1].cap
-                    and not tokens[k + 1].initial
-                    and (k + 1 == last or not tokens[k + 2].cap)
-                ):
-                    self.surnames.add(tokens[k + 1].text)
-                if token.word and len(word) > 1:
-                    words += 1
-                    capitals += word[0].isdigit() or word.isupper()
-                    if len(word) > 3:
-                        long_words += 1
-                        capitalised += token.cap
+                    add_mid_cap(word)
+                if word in capital_cities:
+                    named_capitals.add(word)
+                if word in given_names and k < last:
+                    after = tokens[k + 1]
+                    if after.cap and not after.initial and (k + 1 == last or not tokens[k + 2].cap):
+                        self.surnames.add(after.text)
+                if token.word:
+                    size = len(word)
+                    if size > 1:
+                        words += 1
+                        if shouting and not (word[0].isdigit() or word.isupper()):
+                            shouting = False
+                        if size > 3:
+                            long_words += 1
+                            capitalised += token.cap
             # an all-capitals line: capitals say nothing there
-            self.shouting.append(words >= 4 and capitals == words)
+            self.shouting.append(words >= 4 and shouting)
             # title-case lines (headlines) are read like sentence starts: every word is suspect
             if long_words >= 4 and capitalised / long_words > 0.75:
                 for token in tokens:
@@ -1335,7 +1349,7 @@ def extract_entities(text: str, sentences: Sequence[Span]) -> list[Mention]:
     for s_index, tokens in enumerate(doc.sentences):
         if doc.shouting[s_index]:
             continue  # an all-capitals line: capitals say nothing there
-        capitals = {t.text for t in tokens if t.text in doc.gaz.capitals}
+        capitals = doc.capitals[s_index]
         for run in _runs(tokens, text):
             for piece, hint, titled in _split_run(doc, run, tokens):
                 cand = _Cand(list(piece), s_index, piece[0].index)

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from difflib import SequenceMatcher
 
-from .dates import PRECISIONS, Timex, sort_key, value_span
+from .dates import PRECISIONS, Timex, fold_case, sort_key, value_span
 from .entities import Mention
 from .sentences import Span
 
@@ -172,17 +172,29 @@ def _opens(text: str, span: Span, timex: Timex) -> bool:
 
 # Clauses ---------------------------------------------------------------------------------------
 
+#: Where a sentence splits into clauses. Every match begins with white space, a comma or a colon
+#: or semicolon, said first as a lookahead: the regex engine then passes over the other places at
+#: once instead of trying each alternative there (the same matches).
 _BOUNDARY = re.compile(
-    r"\s*[;:]\s+|\s+[—–]\s+|\s+--\s+"
+    r"(?=[\s,;:])(?:\s*[;:]\s+|\s+[—–]\s+|\s+--\s+"
     r"|,\s+(?=(?:who|whom|whose|which|where|when|while|whereas|although|though|but|and|as|after|before|"
     r"because|since|until|so|yet|then|including|leaving|forcing|bringing|causing|prompting|according|amid|"
-    r"despite)\b)"
+    r"despite)\b))"
 )
 _RELATIVE = re.compile(r"(?i)(?:who|whom|whose|which|where)\b")
 _CONNECTIVE = re.compile(r"(?i)(?:(?:and|but|so|yet|then)\s+)+")
 _NO_SUBJECT = re.compile(r"(?i)(?:had|has|have|was|were|is|are|will|would|could|can|did|does|also|later|"
                          r"then|[a-z]+ed)\b")
 _DANGLING = re.compile(r"(?i)(?:[\s,;:]+(?:and|but|or|so|yet|then|while|as|which|who))+$")
+_DANGLING_WORDS = ("and", "but", "or", "so", "yet", "then", "while", "as", "which", "who")
+
+
+def _drop_dangling(line: str) -> str:
+    """``_DANGLING.sub("", line)``: a match ends the line (or its last line break) with one of
+    :data:`_DANGLING_WORDS` in any case, so a line that does not end so is left as it is with no
+    search (``fold_case`` takes "ſ" for "s" as the case-insensitive regex does)."""
+    tail = line[-7:].removesuffix("\n")
+    return _DANGLING.sub("", line) if fold_case(tail).endswith(_DANGLING_WORDS) else line
 
 
 def _clauses(span: Span) -> list[tuple[int, int]]:
@@ -276,7 +288,7 @@ def _tidy(text: str, pieces: list[tuple[int, int]], joiner: str, timex: Timex) -
     line = re.sub(r"\s+", " ", line).strip()
     if (match := _ANAPHORIC_OPENING.match(line)) and not timex.explicit:
         line = line[match.end():]  # "At that time, Macron claimed": the date says when
-    line = _balance_quotes(_DANGLING.sub("", _REPORTING.sub("", line))).strip(" ,;:—–-")
+    line = _balance_quotes(_drop_dangling(_REPORTING.sub("", line))).strip(" ,;:—–-")
     if line and line[0].islower():
         line = line[0].upper() + line[1:]
     if line and line[-1] not in ".!?…\"”»)'’":

@@ -27,7 +27,7 @@ from sumy.summarizers.luhn import LuhnSummarizer
 from sumy.summarizers.sum_basic import SumBasicSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 
-from .tokenizer import OfflineTokenizer, words
+from .tokenizer import _WORD, OfflineTokenizer
 
 DEFAULT_METHOD = "newsrank"
 #: Centrality methods are quadratic in sentences; longer texts are ranked on their head.
@@ -176,6 +176,9 @@ def _normalise(values: Sequence[float]) -> list[float]:
 def _term_of(language: str | None) -> Callable[[str], str | None]:
     """``word -> stem`` of its lower case, or None for a stop word, for one language.
 
+    It takes any token of ``tokenizer._WORD`` and gives None as well for one with no letter
+    (a number), the token that :func:`tokenizer.words` leaves out: the terms of a sentence are
+    those of its ``_WORD`` tokens, with no second pass to filter them first.
     Memoised per word (up to 200,000 of them), so that a word seen in an earlier article is not
     stemmed again: Snowball stemming is most of the cost of ranking otherwise.
     """
@@ -184,6 +187,8 @@ def _term_of(language: str | None) -> Callable[[str], str | None]:
 
     @functools.lru_cache(maxsize=200_000)
     def term(word: str) -> str | None:
+        if not any(map(str.isalpha, word)):
+            return None  # no letter: not one of tokenizer.words
         lower = word.lower()
         return None if lower in stops else stem(lower)
 
@@ -205,7 +210,7 @@ def lexrank_centrality(
     rows: list[int] = []
     columns: list[int] = []
     for row, sentence in enumerate(sentences):
-        terms = [term for term in map(term_of, words(sentence)) if term is not None]
+        terms = [term for term in map(term_of, _WORD.findall(sentence)) if term is not None]
         columns += [vocabulary.setdefault(term, len(vocabulary)) for term in terms]
         rows += [row] * len(terms)
     n = len(sentences)

@@ -32,10 +32,18 @@ LINES = [
 ]
 
 
+#: The ``starts`` lookahead that ``_rule`` puts in front of a pattern, and the pattern.
+_STARTS = re.compile(
+    r"\(\?=(\\b\\w|\\w|\\d|\[[^\]]*\]|\(\?i:\[[^\]]*\]\))\)"  # (?=\b\w), (?=[ADF]), (?=(?i:[ft]))
+    r"\(\?:(.*)\)",  # (?:the pattern)
+    re.DOTALL,
+)
+
+
 def _plain(rule: dates._Rule) -> re.Pattern:
     """A rule's pattern without the ``starts`` lookahead that ``_rule`` put in front."""
-    match = re.fullmatch(r"\(\?=(?:\\b\\w|\\w)\)\(\?:(.*)\)", rule.pattern.pattern, re.DOTALL)
-    return re.compile(match.group(1), rule.pattern.flags) if match else rule.pattern
+    match = _STARTS.fullmatch(rule.pattern.pattern)
+    return re.compile(match.group(2), rule.pattern.flags) if match else rule.pattern
 
 
 def _reference_scan(text: str) -> list[tuple]:
@@ -277,3 +285,207 @@ def test_patterns_with_other_letters_or_no_global_flag_are_not_folded(pattern):
 def test_folded_patterns_drop_only_the_case_insensitive_flag():
     folded = dates._folded(re.compile(r"(?i)\bthe\s+(?P<u>day|week)\b(?!['’]s)"))
     assert folded.pattern == r"\bthe\s+(?P<u>day|week)\b(?!['’]s)" and not folded.flags & re.IGNORECASE
+
+
+# --------------------------------------------------------------------------------------------
+# LexRank terms straight from the word pattern's tokens
+
+
+@pytest.mark.parametrize("language", ["english", "german", None])
+def test_lexrank_terms_of_raw_tokens_are_the_stems_of_the_words(texts, language):
+    """``_term_of`` takes every ``_WORD`` token and drops those with no letter itself: the same
+    terms, in the same order, as stemming the non-stop words of ``tokenizer.words``."""
+    from summarizer.summarize import _stemmer, _term_of, stop_words
+    from summarizer.tokenizer import _WORD, words
+
+    term_of, stem = _term_of(language), _stemmer(language)
+    stops = {word.lower() for word in stop_words(language)}
+    lines = [line for text in texts for line in text.splitlines()]
+    lines += _random_lines(10, 3000, "aB9 _-'’²Ⅻ½é.ſ,")
+    lines += ["1990s 3-4 co-op O'Neil __ ² Ⅻ 12’000 THE The the"]
+    for line in lines:
+        fast = [term for term in map(term_of, _WORD.findall(line)) if term is not None]
+        slow = [stem(word.lower()) for word in words(line) if word.lower() not in stops]
+        assert fast == slow, line
+
+
+# --------------------------------------------------------------------------------------------
+# Rules tried per line, as bit masks
+
+
+def test_rules_tried_on_a_line_are_those_of_its_triggers(texts):
+    """``_rules_for`` (bit masks, memoised per piece and per mask) against the triggers as
+    ``_rule`` describes them, worked out from the sets of rule indexes for each line."""
+    lines = [line for text in texts for line in text.splitlines()]
+    lines += _random_lines(11, 3000, "MayJan 19 20'’s-/.:lyannual\tweekſİdaySept noon 3pm")
+    for line in lines:
+        pieces = line.split()
+        tried = set(dates._ALWAYS)
+        for piece in pieces:
+            folded = fold_case(piece)
+            for trigger, rules in dates._BY_WORD.items():
+                if trigger in folded:
+                    tried |= rules
+            for trigger, rules in dates._BY_CASED.items():
+                if trigger in piece:
+                    tried |= rules
+            for shape, rules in dates._BY_SHAPE.items():
+                if shape.search(piece):
+                    tried |= rules
+        for shape, rules in dates._BY_LINE_SHAPE.items():
+            if shape.search(line):
+                tried |= rules
+        assert list(dates._rules_for(line)) == [dates._RULES[index] for index in sorted(tried)], line
+
+
+# --------------------------------------------------------------------------------------------
+# The character classes in front of the timex rules
+
+
+class _AnyCharacter(Exception):
+    """A match may begin with a character no class here lists (``.``, a negated class, ``\\w``)."""
+
+
+def _first_characters(items, ignore_case: bool) -> tuple[set, bool]:
+    """What a match of a parsed regex (``re._parser``) can begin with: a set of (code point,
+    case-insensitive there) and "digit" (``\\d``); and whether it can match the empty string."""
+    from re import _constants as c
+
+    found: set = set()
+    for op, av in items:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # zero-width: they narrow where a match begins, never what it begins with
+        if op is c.LITERAL:
+            return found | {(av, ignore_case)}, False
+        if op is c.IN:
+            for kind, value in av:
+                if kind is c.LITERAL:
+                    found.add((value, ignore_case))
+                elif kind is c.RANGE:
+                    found.update((code, ignore_case) for code in range(value[0], value[1] + 1))
+                elif kind is c.CATEGORY and value in (c.CATEGORY_DIGIT, c.CATEGORY_UNI_DIGIT):
+                    found.add("digit")
+                else:
+                    raise _AnyCharacter(kind)
+            return found, False
+        if op is c.BRANCH:
+            nullable = False
+            for alternative in av[1]:
+                chars, empty = _first_characters(alternative, ignore_case)
+                found |= chars
+                nullable = nullable or empty
+            if not nullable:
+                return found, False
+            continue
+        if op is c.SUBPATTERN:
+            _, add, remove, body = av
+            scoped = bool((ignore_case or add & re.IGNORECASE) and not remove & re.IGNORECASE)
+            chars, empty = _first_characters(body, scoped)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            low, _, body = av
+            chars, empty = _first_characters(body, ignore_case)
+            empty = empty or not low
+        elif op is c.ATOMIC_GROUP:
+            chars, empty = _first_characters(av, ignore_case)
+        else:
+            raise _AnyCharacter(op)
+        found |= chars
+        if not empty:
+            return found, False
+    return found, True
+
+
+def test_each_timex_rule_starts_with_a_character_of_its_class():
+    """``starts`` in front of a rule holds every character a match of the pattern can begin with
+    (in any case where the pattern ignores case there), and no pattern matches the empty string:
+    the lookahead only passes over places where the pattern cannot match, so it changes no match.
+    Worked out from the parsed pattern, for every character of Unicode that a case-insensitive
+    letter or ``\\d`` takes. The same for the one-search tests of the date modifiers."""
+    from re import _parser
+
+    patterns = [(rule.handler.__name__, rule.pattern) for rule in dates._RULES]
+    patterns += [("prefix modifiers", dates._ANY_PREFIX_MODIFIER), ("signals", dates._ANY_SIGNAL)]
+    checked = []
+    for name, pattern in patterns:
+        match = _STARTS.fullmatch(pattern.pattern)
+        if match is None or match.group(1) in (r"\b\w", r"\w"):
+            continue  # no lookahead, or the start of a word: the equivalence checks above see to it
+        chars, empty = _first_characters(_parser.parse(match.group(2), pattern.flags).data,
+                                         bool(pattern.flags & re.IGNORECASE))
+        assert not empty, name
+        checked.append((name, re.compile(f"(?={match.group(1)})", pattern.flags), chars))
+    assert len(checked) >= 35
+    # every character that a case-insensitive letter of some pattern, or \d, matches
+    caseless = {chr(code) for _, _, chars in checked for code, ignore in chars - {"digit"} if ignore}
+    variants = re.compile(r"\d|[" + re.escape("".join(sorted(caseless))) + "]", re.IGNORECASE)
+    wide = [char for char in map(chr, range(sys.maxunicode + 1)) if variants.match(char)]
+    digits = [char for char in wide if re.match(r"\d", char)]
+    for name, lookahead, chars in checked:
+        begins = {chr(code) for code, ignore in chars - {"digit"} if not ignore}
+        letters = "".join(chr(code) for code, ignore in chars - {"digit"} if ignore)
+        if letters:
+            either = re.compile("[" + re.escape(letters) + "]", re.IGNORECASE)
+            begins.update(char for char in wide if either.fullmatch(char))
+        if "digit" in chars:
+            begins.update(digits)
+        missed = sorted(char for char in begins if not lookahead.match(char))
+        assert missed == [], (name, missed)
+
+
+def test_one_search_for_the_date_modifiers_is_any_of_them(texts):
+    """``_ANY_PREFIX_MODIFIER`` / ``_ANY_SIGNAL`` (the window in lower case) find a match exactly
+    where one of the modifier patterns (the window as written) does."""
+    windows = []
+    for text in texts:
+        scan = text.translate(dates._CASE_FOLD)
+        windows += [scan[max(0, end - 40):end] for end in range(0, len(scan), 3)]
+    windows += _random_lines(12, 3000, "the END of ſince mid-pre-c. early Late aboutBY \t")
+    cues = ["the very beginning of the ", "the end of ", "mid-", "the middle of ", "early ", "late in ",
+            "the first weeks of ", "the final part of ", "the turn of the ", "around ", "c. ", "pre-",
+            "post-", "ever since ", "before ", "by ", "prior to ", "no later than ", "ahead of ",
+            "until ", "till ", "up to ", "through ", "after ", "shortly after\t", "AHEAD  OF "]
+    windows += [f"{lead}{cue}" for cue in cues for lead in ("", "x", "a ", "The ", "1 ")]
+    windows += [window.upper() for window in windows[:500]] + [window.title() for window in windows[-150:]]
+    windows = [window.rsplit("\n", 1)[-1] for window in windows]
+    for either, patterns in ((dates._ANY_PREFIX_MODIFIER, dates._PREFIX_MODIFIERS),
+                             (dates._ANY_SIGNAL, dates._SIGNALS)):
+        seen = 0
+        for window in windows:
+            expected = any(pattern.search(window) for pattern, _ in patterns)
+            assert (either.search(window.lower()) is not None) == expected, window
+            seen += expected
+        assert seen > 20
+
+
+# --------------------------------------------------------------------------------------------
+# Event lines: clause boundaries and dangling connectives
+
+
+def test_clause_boundaries_with_their_lookahead_are_the_pattern_as_written(texts):
+    from summarizer import events
+
+    written = re.compile(events._BOUNDARY.pattern.removeprefix(r"(?=[\s,;:])(?:").removesuffix(")"))
+    assert written.pattern != events._BOUNDARY.pattern
+    lines = [line for text in texts for line in text.splitlines()]
+    lines += _random_lines(13, 3000, "a, which;: —–-- \t\u00a0who but,ſo")
+    for line in lines:
+        found = [match.span() for match in events._BOUNDARY.finditer(line)]
+        assert found == [match.span() for match in written.finditer(line)], line
+
+
+def test_dangling_connectives_are_dropped_as_the_regex_drops_them(texts):
+    from summarizer import events
+
+    lines = [line for text in texts for line in text.splitlines()]
+    lines += _random_lines(14, 5000, "and but ORſoyetwhich, ;:\n\tK")
+    lines += ["He left, and", "It rose AND", "as well as", "ſo", "the band", "who\n", "Whom"]
+    lines += ["x, and, BUT\n", ", and\n\n", "and", ""]
+    ends = [" and", ", But", "; ſo", ",WHO", " as\n", "\twhich", " yet", " THEN", "land", " or\n\n",
+            " whilst"]
+    lines += [line + ends[k % len(ends)] for k, line in enumerate(lines[-3000:])]
+    dropped = 0
+    for line in lines:
+        expected = events._DANGLING.sub("", line)
+        assert events._drop_dangling(line) == expected, line
+        dropped += expected != line
+    assert dropped > 50

@@ -81,12 +81,16 @@ def _is_acronym(name: str) -> bool:
 def link_across(
     names: Iterable[tuple[str, str]] | Iterable[tuple[str, str, int]],
     folded: dict[str, str] | None = None,
+    *,
+    changed_only: bool = False,
 ) -> dict[tuple[str, str], str]:
     """Map each (name, type) seen across articles to its canonical name.
 
     ``names`` are (name, type) pairs, repeated as often as seen, or (name, type, count)
-    triples. Every pair seen gets an entry (itself when nothing links it). ``folded``: the
-    names' ``folded_names``, where the caller has them already.
+    triples. Every pair seen gets an entry (itself when nothing links it), or with
+    ``changed_only`` only the pairs whose canonical name is another (an archive's index: most
+    of its hundreds of thousands of names link to nothing). ``folded``: the names'
+    ``folded_names``, where the caller has them already.
     """
     counts: Counter[tuple[str, str]] = Counter()
     for item in names:
@@ -198,7 +202,9 @@ def link_across(
         while key in target and target[key] not in seen:
             key = target[key]
             seen.add(key)
-        result[(name, kind)] = head.get(key, name)
+        canonical = head.get(key, name)
+        if canonical != name or not changed_only:
+            result[(name, kind)] = canonical
     return result
 
 

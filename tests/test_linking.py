@@ -220,3 +220,10 @@ def test_suggestions_come_from_the_most_mentioned_names(monkeypatch):
     known = [("Emmanuel Macron", "PER", 1), ("France", "LOC", 9), ("Azerbaijan", "LOC", 5)]
     assert NameIndex(known).resolve("Macrom").suggestions == ()  # not among the two most mentioned
     assert NameIndex(known).resolve("Frnace").suggestions == ("France",)
+
+
+def test_link_across_can_return_only_the_names_it_changes():
+    names = [("Aliyev", "PER", 3), ("Ilham Aliyev", "PER", 9), ("France", "LOC", 5), ("ilham aliyev", "PER", 1)]
+    every = link_across(names)
+    assert link_across(names, changed_only=True) == {k: v for k, v in every.items() if v != k[0]} == {
+        ("Aliyev", "PER"): "Ilham Aliyev", ("ilham aliyev", "PER"): "Ilham Aliyev"}

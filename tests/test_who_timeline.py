@@ -113,7 +113,7 @@ def test_the_entity_index_is_kept_through_additions_but_finds_new_names(seeded, 
 
     builds = []
     original = service.link_across
-    monkeypatch.setattr(service, "link_across", lambda *args: builds.append(1) or original(*args))
+    monkeypatch.setattr(service, "link_across", lambda *args, **kwargs: builds.append(1) or original(*args, **kwargs))
     assert seeded.who("France").name == "France" and len(builds) == 1
     added = seeded.ingest_text("Harbour news\n\nThe Eastport harbour board met Ines Okonkwo, the port director, "
                                "in Lyon on Tuesday, and France sent an observer.")

@@ -662,7 +662,7 @@ class EntityIndex:
         folded = folded_names(name for name, _, _ in known)
         # most names link to nobody but themselves: keep the links that change a name, and the
         # groups they make (an archive may know 300,000 names)
-        links = {pair: canonical for pair, canonical in link_across(known, folded).items() if canonical != pair[0]}
+        links = link_across(known, folded, changed_only=True)
         members: dict[tuple[str, str], list[str]] = {}
         for (name, kind), canonical in links.items():
             members.setdefault((canonical, kind), [canonical]).append(name)

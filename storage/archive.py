@@ -773,7 +773,7 @@ class Archive:
             "SELECT e.id, e.article_id, e.date, e.precision, e.date_start, e.date_end, e.explicit, e.line, "
             'e.timex, e.entities, a.title, a.source, a.url, a.published_at, e.start, e."end", e.modifier, '
             f"e.range_end FROM events e {hint}"
-            f"JOIN articles a ON a.id = e.article_id {where} "
+            f"JOIN articles a INDEXED BY idx_articles_citation ON a.id = e.article_id {where} "
             f"ORDER BY e.date_start{direction}, e.date_end{direction}, e.id{direction}"
         )
         if limit:

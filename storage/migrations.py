@@ -312,7 +312,9 @@ def digest_indexes(db: Database) -> None:
     * articles' dates by id: a dossier finds a name's first, last and newest articles in a small
       index instead of reading each article's row (measured on a cold page cache: /who of a
       rarely named person 170 -> 106 ms);
-    * role lines by name with their text: a dossier's role line reads one index range.
+    * role lines by name with their text: a dossier's role line reads one index range;
+    * articles' citation fields by id (200 MB for a million articles, against 11 GB of rows): a
+      timeline cites the articles of its 500 events from it (cold cache: p50 64 -> 41 ms).
     """
     db.executescript(
         """
@@ -323,6 +325,7 @@ def digest_indexes(db: Database) -> None:
         CREATE INDEX idx_mentions_article_entity ON mentions(article_id, type, name);
         DROP INDEX idx_mentions_article;
         CREATE INDEX idx_articles_dates ON articles(id, published_at, ingested_at);
+        CREATE INDEX idx_articles_citation ON articles(id, title, source, url, published_at);
         DROP INDEX idx_roles_name_article;
         CREATE INDEX idx_roles_name_article_description ON roles(name, article_id, description);
         """

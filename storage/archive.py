@@ -724,14 +724,20 @@ class Archive:
         marks = ", ".join("?" * len(names))
         quoted = self.db.execute(f"SELECT COUNT(*) FROM quotes WHERE speaker IN ({marks})", list(names)).fetchone()[0]
         seen = "COALESCE(a.published_at, a.ingested_at)"
-        if quoted <= FEW_QUOTES:  # few quotes: read them all and sort
-            sql = (f"SELECT q.text, q.article_id, q.speaker FROM quotes q "
-                   f"JOIN articles a INDEXED BY idx_articles_dates ON a.id = q.article_id "
-                   f"WHERE q.speaker IN ({marks}) ORDER BY {seen} DESC, q.article_id DESC, q.start LIMIT ?")
-        else:  # a much-quoted speaker: walk articles newest first until enough quotes turn up
-            sql = (f"SELECT q.text, q.article_id, q.speaker FROM articles a INDEXED BY idx_articles_seen "
-                   f"JOIN quotes q ON q.article_id = a.id AND q.speaker IN ({marks}) "
-                   f"ORDER BY {seen} DESC, a.id DESC, q.start LIMIT ?")
+        if quoted <= FEW_QUOTES:
+            # few quotes: sort their articles by date from two indexes, then read the quotes of the
+            # newest ``limit`` articles only (each has one at least), not every quote's row
+            sql = (f"WITH newest AS (SELECT DISTINCT q.article_id, {seen} AS seen FROM quotes q "
+                   f"INDEXED BY idx_quotes_speaker_article JOIN articles a INDEXED BY idx_articles_dates "
+                   f"ON a.id = q.article_id WHERE q.speaker IN ({marks}) ORDER BY seen DESC, q.article_id DESC "
+                   f"LIMIT ?) SELECT q.text, q.article_id, q.speaker FROM newest JOIN quotes q "
+                   f"ON q.article_id = newest.article_id AND q.speaker IN ({marks}) "
+                   f"ORDER BY newest.seen DESC, newest.article_id DESC, q.start LIMIT ?")
+            return [tuple(row) for row in self.db.execute(sql, [*names, limit, *names, limit]).fetchall()]
+        # a much-quoted speaker: walk articles newest first until enough quotes turn up
+        sql = (f"SELECT q.text, q.article_id, q.speaker FROM articles a INDEXED BY idx_articles_seen "
+               f"JOIN quotes q ON q.article_id = a.id AND q.speaker IN ({marks}) "
+               f"ORDER BY {seen} DESC, a.id DESC, q.start LIMIT ?")
         return [tuple(row) for row in self.db.execute(sql, [*names, limit]).fetchall()]
 
     @_locked

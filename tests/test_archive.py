@@ -303,3 +303,31 @@ def test_top_entities_of_given_articles_by_either_index(archive):
     assert sorted(archive.top_entities(article_ids=chosen, names=only, limit=100)) == sorted(
         row for row in truth if row[0] in only)
     assert archive.top_entities(article_ids=[], names=only) == [] == archive.top_entities(article_ids=chosen, names=[])
+
+
+def test_quotes_of_a_speaker_newest_articles_first_by_either_plan(archive, monkeypatch):
+    """Few quotes: the newest articles' quotes are read from indexes first; many: articles are
+    walked by date. Both give what sorting every quote would."""
+    import random
+
+    import storage.archive as archive_module
+    from storage import QuoteRow
+
+    rng = random.Random(3)
+    for i in range(40):
+        added = archive.add_article(NewArticle(f"T{i}", f"Story {i}."))
+        day = f"2025-0{rng.randint(1, 9)}-{rng.randint(10, 28)}" if rng.random() < 0.8 else None
+        archive.db.execute("UPDATE articles SET published_at = ? WHERE id = ?", [day, added.id])
+        quotes = [QuoteRow(rng.choice(["Ann Lee", "Bo Li", "Lee"]), f"Quote {i}.{k}", (3 - k) * 100, 0)
+                  for k in range(rng.randint(0, 3))]
+        archive.save_analysis(added.id, method="lead", sentences=1, summary=[], mentions=[], quotes=quotes)
+    archive.db.conn.commit()
+    names = ["Ann Lee", "Lee"]
+    every = archive.db.execute(
+        "SELECT q.text, q.article_id, q.speaker FROM quotes q JOIN articles a ON a.id = q.article_id "
+        "WHERE q.speaker IN ('Ann Lee', 'Lee') ORDER BY COALESCE(a.published_at, a.ingested_at) DESC, "
+        "q.article_id DESC, q.start").fetchall()
+    for few in (10_000, 0):  # read the newest articles' quotes; walk articles by date
+        monkeypatch.setattr(archive_module, "FEW_QUOTES", few)
+        for limit in (1, 5, 200):
+            assert archive.quotes_for(names, limit=limit) == [tuple(row) for row in every[:limit]], (few, limit)

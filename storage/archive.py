@@ -116,7 +116,7 @@ class ArticleLede:
     url: str | None
     published_at: str | None
     lede: str
-    terms: bytes | None = None  # its story terms (``bot.briefings.digest.story_terms``) once computed
+    terms: bytes | None = None  # its story terms (``bot.briefings.digest.article_terms``) once stored
 
 
 @dataclass(frozen=True)

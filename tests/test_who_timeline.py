@@ -107,7 +107,7 @@ def test_a_shared_surname_gives_one_person_and_names_the_other(briefings):
 
 
 def test_the_entity_index_is_kept_through_additions_but_finds_new_names(seeded, monkeypatch):
-    """Rebuilding the alias map costs ~1 s per 50,000 names: additions keep it for a minute,
+    """Rebuilding the alias map costs ~1 s per 90,000 names: additions keep it for a minute,
     a name it does not know yet makes it rebuild, a deletion always does."""
     import bot.briefings.service as service
 

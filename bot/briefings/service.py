@@ -41,7 +41,6 @@ logger = logging.getLogger(__name__)
 MAX_QUERY_CHARS = 300
 #: A digest groups at most this many articles of its period, the newest (and says so).
 MAX_DIGEST_ARTICLES = 1000
-#: Stories are compared on their title and lede: duplicates share the lede, not the whole text.
 MAX_NAME_CHARS = 100
 DEFAULT_DIGEST_TIME = "08:00"
 #: A dossier's summary reads the newest articles about the entity, at most this many.
@@ -379,9 +378,9 @@ class Briefings:
         """Every (name, type, count), the cross-article alias map and the /who look-ups, cached
         per archive state.
 
-        Rebuilding costs about 1 s per 50,000 distinct names, and a busy archive changes every
-        minute; so an index built less than ``ENTITY_INDEX_TTL`` seconds ago is kept through
-        additions (not deletions) unless ``fresh``. Callers that find nothing in a kept index
+        Rebuilding costs about 1 s per 90,000 distinct names (bench/name_scale.py), and a busy
+        archive changes every minute; so an index built less than ``ENTITY_INDEX_TTL`` seconds ago
+        is kept through additions (not deletions) unless ``fresh``. Callers that find nothing in a kept index
         ask again with ``fresh`` (:meth:`_resolve`): a name just ingested is always found.
         """
         state = self.archive.version()

@@ -113,13 +113,26 @@ def link_across(
 
     # 2. people
     people = [k for k in total if k[1] == "PER"]
+    # what the loop below looks up: one-word names (surnames), and the first and last words of
+    # names of three words or more; only the longer names that can answer those are indexed
+    # (in an archive of 200,000 people, most are two-word names nothing points to)
+    surnames: set[str] = set()
+    long_ends: set[tuple[str, str]] = set()
+    for key in people:
+        words = key[0].split()
+        if len(words) == 1:
+            surnames.add(words[0])
+        elif len(words) > 2:
+            long_ends.add((words[0], words[-1]))
     longer_by_last: dict[str, list[tuple[str, str]]] = defaultdict(list)
     by_first_last: dict[tuple[str, str], list[tuple[tuple[str, str], int]]] = defaultdict(list)
     for key in people:
         words = key[0].split()
         if len(words) > 1:
-            longer_by_last[words[-1]].append(key)
-            by_first_last[(words[0], words[-1])].append((key, len(words)))
+            if words[-1] in surnames:
+                longer_by_last[words[-1]].append(key)
+            if (words[0], words[-1]) in long_ends:
+                by_first_last[(words[0], words[-1])].append((key, len(words)))
     for key in people:
         words = key[0].split()
         if len(words) == 1:

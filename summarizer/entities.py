@@ -1415,18 +1415,21 @@ def _accept(
 
 def _one_sense_per_discourse(doc: _Doc, cands: list[_Cand]) -> None:
     """Names with weak evidence take the type the same name has with strong evidence."""
-    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    votes: dict[str, dict[str, int]] = {}
     for cand in cands:
         if cand.strength >= 2 and cand.form == "name":
-            votes[cand.canonical][cand.type] += cand.strength
+            vote = votes.setdefault(cand.canonical, {})
+            vote[cand.type] = vote.get(cand.type, 0) + cand.strength
+    # the type with the most votes, the first one voted for on a tie (as ``Counter.most_common(1)``,
+    # which is ``max`` over the items: plain dicts and ``max`` cost a fraction of Counters)
+    winners = {name: max(vote, key=vote.__getitem__) for name, vote in votes.items()}
     # a multi-word organisation lends its type to its first word ("Lockheed" after "Lockheed Martin")
-    firsts: dict[str, Counter[str]] = defaultdict(Counter)
-    for cand in cands:
-        if cand.strength >= 2 and len(cand.tokens) > 1 and cand.type == "ORG":
-            firsts[cand.tokens[0].text]["ORG"] += 1
-    strong_orgs = {
-        name for name, vote in votes.items() if vote.most_common(1)[0][0] == "ORG" and " " not in name
+    firsts = {
+        cand.tokens[0].text
+        for cand in cands
+        if cand.strength >= 2 and len(cand.tokens) > 1 and cand.type == "ORG"
     }
+    strong_orgs = {name for name, winner in winners.items() if winner == "ORG" and " " not in name}
     titled_surnames = {cand.canonical for cand in cands if cand.titled and len(cand.tokens) == 1}
     for cand in cands:
         if cand.form != "name" or cand.strength >= 3 or len(cand.tokens) < 2:
@@ -1443,9 +1446,9 @@ def _one_sense_per_discourse(doc: _Doc, cands: list[_Cand]) -> None:
     for cand in cands:
         if cand.strength >= 2 or cand.form != "name":
             continue
-        vote = votes.get(cand.canonical)
-        if vote:
-            cand.type = vote.most_common(1)[0][0]
+        winner = winners.get(cand.canonical)
+        if winner is not None:
+            cand.type = winner
             cand.strength = 1
         elif cand.canonical in firsts and len(cand.tokens) == 1:
             cand.type = "ORG"

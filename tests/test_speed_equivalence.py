@@ -4,6 +4,7 @@ import random
 import re
 import string
 import sys
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -171,6 +172,74 @@ def test_entity_tokens_are_found_as_the_pattern_as_written_finds_them(texts):
         )
         fast = [(t.text, t.start, t.end, t.initial, t.index) for t in entities._tokens(text, span)]
         assert fast == _reference_tokens(text, span), (text, span)
+
+
+def _reference_doc_notes(text: str, sentences: list[Span]) -> tuple:
+    """What ``entities._Doc`` notes of an article, the slow way: a second pass over the tokens
+    of each sentence, every fact worked out from the word itself."""
+    gaz = entities.gazetteer()
+    sentences_tokens = [_reference_tokens(text, span) for span in sentences]
+    lower_words, mid_caps, surnames, shouting_lines, capitals, headlines = set(), [], set(), [], [], []
+    for tokens in sentences_tokens:
+        caps = [entities._shape(word)[1] for word, *_ in tokens]
+        words = long_words = capitalised = 0
+        shouting = True
+        capitals.append({word for word, *_ in tokens if word in gaz.capitals})
+        for k, (word, _, _, initial, _) in enumerate(tokens):
+            if word[:1].islower():
+                lower_words.add(word)
+            elif caps[k] and not initial:
+                mid_caps.append(word)
+            if word in gaz.given_names and k < len(tokens) - 1:
+                after = tokens[k + 1]
+                if caps[k + 1] and not after[3] and (k + 2 == len(tokens) or not caps[k + 2]):
+                    surnames.add(after[0])
+            if word[:1].isalnum() and len(word) > 1:
+                words += 1
+                if not (word[0].isdigit() or word.isupper()):
+                    shouting = False
+                if len(word) > 3:
+                    long_words += 1
+                    capitalised += caps[k]
+        shouting_lines.append(words >= 4 and shouting)
+        headlines.append(long_words >= 4 and capitalised / long_words > 0.75)
+    marked = [
+        [(word, start, end, initial or headline, index) for word, start, end, initial, index in tokens]
+        for tokens, headline in zip(sentences_tokens, headlines)
+    ]
+    return marked, lower_words, list(Counter(mid_caps).items()), surnames, shouting_lines, capitals
+
+
+def test_doc_notes_what_the_slow_way_notes(texts):
+    extra = [
+        "JOHN SMITH SAID THE ROCKETS HIT",  # shouting
+        "Barack Obama’s Visit To Paris Ends Today",  # a headline, a possessive
+        "Paris’s mayor Anne Hidalgo said.",  # a capital, a given name and surname
+    ]
+    for text in texts + extra + _random_lines(7, 500, "aZ9 .'’ParisJohnMARY\n"):
+        spans = split_sentences(text)
+        doc = entities._Doc(text, spans)
+        fast = (
+            [[(t.text, t.start, t.end, t.initial, t.index) for t in tokens] for tokens in doc.sentences],
+            doc.lower_words,
+            list(doc.mid_caps.items()),
+            doc.surnames,
+            doc.shouting,
+            doc.capitals,
+        )
+        assert fast == _reference_doc_notes(text, spans), text
+
+
+def test_the_winning_vote_is_the_counters_most_common():
+    """``entities._one_sense_per_discourse`` takes ``max`` over plain dicts of votes where it
+    took ``Counter.most_common(1)``: the same type, ties to the first one voted for."""
+    rng = random.Random(8)
+    for _ in range(3000):
+        vote: dict[str, int] = {}
+        for _ in range(rng.randint(1, 6)):
+            kind = rng.choice(["PER", "ORG", "LOC", "MISC"])
+            vote[kind] = vote.get(kind, 0) + rng.choice([2, 3])
+        assert max(vote, key=vote.__getitem__) == Counter(vote).most_common(1)[0][0], vote
 
 
 def test_given_name_test_skips_the_split_only_where_there_is_no_hyphen():

@@ -378,6 +378,16 @@ def _ratio_at_least(a: str, b: str, threshold: float) -> float:
     return ratio if ratio >= threshold else 0.0
 
 
+def _closeness(q: str, key: str) -> float:
+    """How close a query is to a folded name, or to one of its words ("Aliev" ~ "Aliyev" in
+    "Ilham Aliyev"); 0.0 below the suggestion thresholds."""
+    ratio = _ratio_at_least(q, key, 0.72)
+    for word in key.split():
+        if len(word) > 2:
+            ratio = max(ratio, _ratio_at_least(q, word, 0.74) - 0.02)
+    return ratio
+
+
 class _Suggester:
     """"Did you mean": names whose folded form, or one of its words, is close to a query.
 
@@ -397,10 +407,9 @@ class _Suggester:
         self.keys = list(keys.items())  # (folded name, its most mentioned spelling)
         self.counts = dict(names)
         words = [(word, i) for i, (key, _) in enumerate(self.keys) for word in key.split() if len(word) > 2]
-        self.words = [word for word, _ in words]
         self.word_owner = np.fromiter((i for _, i in words), dtype=np.int64, count=len(words))
         self.key_chars, self.key_lengths = self._char_counts([key for key, _ in self.keys])
-        self.word_chars, self.word_lengths = self._char_counts(self.words)
+        self.word_chars, self.word_lengths = self._char_counts([word for word, _ in words])
 
     @classmethod
     def _char_counts(cls, strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -424,11 +433,7 @@ class _Suggester:
         scored: dict[str, float] = {}
         for index in sorted(candidates):
             key, name = self.keys[index]
-            ratio = _ratio_at_least(q, key, 0.72)
-            # also compare with each word of the name ("Aliev" ~ "Aliyev" in "Ilham Aliyev")
-            for word in key.split():
-                if len(word) > 2:
-                    ratio = max(ratio, _ratio_at_least(q, word, 0.74) - 0.02)
+            ratio = _closeness(q, key)
             if ratio >= 0.72:
                 scored[name] = max(scored.get(name, 0.0), ratio)
         ranked = sorted(scored, key=lambda name: (-scored[name], -self.counts.get(name, 0), name))

@@ -169,18 +169,15 @@ def _resolve_by_scanning(query: str, known: list[tuple[str, str, int]]) -> Resol
 
 
 def _close_by_scanning(q: str, entries: list[tuple[str, str, int]], limit: int) -> list[str]:
-    """Suggestions by comparing the query with every name and its words (``difflib``)."""
-    from summarizer.linking import _key, _ratio_at_least
+    """Suggestions by comparing the query with every name (no bound ruling names out first)."""
+    from summarizer.linking import _closeness, _key
 
     keys: dict[str, str] = {}
     for name, _, _ in entries:
         keys.setdefault(_key(name), name)
     scored: dict[str, float] = {}
     for key, name in keys.items():
-        ratio = _ratio_at_least(q, key, 0.72)
-        for word in key.split():
-            if len(word) > 2:
-                ratio = max(ratio, _ratio_at_least(q, word, 0.74) - 0.02)
+        ratio = _closeness(q, key)
         if ratio >= 0.72:
             scored[name] = max(scored.get(name, 0.0), ratio)
     counts = {name: n for name, _, n in entries}

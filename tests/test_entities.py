@@ -199,3 +199,20 @@ def test_seed_france_counts_names_demonyms_and_metonyms(seeds):
     forms = {m.form for m in france}
     assert forms == {"name", "demonym", "metonym"}
     assert all(m.text in ("France", "French", "Paris", "Franco") for m in france)
+
+
+def test_word_lists_read_in_a_child_process_are_those_read_here(monkeypatch):
+    from summarizer import entities, wordlists
+
+    from_child = entities.gazetteer()
+    here = entities._build_gazetteer(wordlists.read_lists())
+    assert from_child == here
+    assert list(from_child.cities.items()) == list(here.cities.items())  # same order too
+    assert {"France", "Paris", "Berlin", "Texas"} <= set(from_child.countries) | set(from_child.cities) | from_child.states
+    assert "Emmanuel" in from_child.given_names
+
+    def no_child():
+        raise OSError("no child processes here")
+
+    monkeypatch.setattr(entities, "_lists_from_child", no_child)
+    assert entities.gazetteer.__wrapped__() == here  # read in this process instead

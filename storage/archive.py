@@ -602,9 +602,26 @@ class Archive:
     @_locked
     def entity_names(self, types: Sequence[str] = ("PER", "ORG", "LOC", "MISC")) -> list[tuple[str, str, int]]:
         """Every distinct (name, type, mentions) in the archive, most mentioned first."""
-        sql = (f"SELECT name, type, mentions FROM entity_counts WHERE type IN ({', '.join('?' * len(types))}) "
-               "ORDER BY 3 DESC, name")
-        return [tuple(row) for row in self.db.execute(sql, list(types)).fetchall()]
+        return self.db.execute(self._ENTITY_NAMES.format(marks=", ".join("?" * len(types))), list(types)).fetchall()
+
+    _ENTITY_NAMES = "SELECT name, type, mentions FROM entity_counts WHERE type IN ({marks}) ORDER BY 3 DESC, name"
+
+    def each_entity_name(self, types: Sequence[str] = ("PER", "ORG", "LOC", "MISC")) -> Iterator[tuple[str, str, int]]:
+        """``entity_names`` one by one, as the database reads them: an archive may know hundreds
+        of thousands of names, and a list of them all costs ~200 bytes a name.
+
+        Read on a connection of its own (WAL: a reader neither blocks nor waits for the writer),
+        so a slow consumer holds up nobody; an archive in memory has no second connection, and
+        gives the list.
+        """
+        if self.path == ":memory:":
+            yield from self.entity_names(types)
+            return
+        reader = sqlite3.connect(Path(self.path).resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            yield from reader.execute(self._ENTITY_NAMES.format(marks=", ".join("?" * len(types))), list(types))
+        finally:
+            reader.close()
 
     def _articles_known(self, names: Sequence[str]) -> int:
         """An upper bound on the articles mentioning ``names`` (from ``entity_counts``)."""

@@ -30,8 +30,10 @@ from __future__ import annotations
 
 import difflib
 import functools
+import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -265,53 +267,168 @@ class Resolution:
         return bool(self.matches)
 
 
+#: Small codes for the types, for :meth:`NameIndex.linkable`.
+_KIND_CODES = {"PER": 1, "ORG": 2, "LOC": 3, "MISC": 4}
+
 #: A query that matches no name is compared with at most this many names, the most mentioned,
 #: for "did you mean" suggestions: ``difflib`` over every name of a large archive (300,000 and
 #: more) takes seconds, and a name seen once or twice is a poor suggestion anyway.
 FUZZY_NAMES = 20_000
 
 
+def _numbers(values: array, dtype=np.int64) -> np.ndarray:
+    """An ``array`` of numbers as a numpy array (a copy: the array may grow again)."""
+    return np.array(values, dtype=dtype) if len(values) else np.zeros(0, dtype)
+
+
+class _HashedLookup:
+    """Positions filed under string values, in 12 bytes an entry: sorted 64-bit hashes of the
+    values and the positions filed under each, in increasing order. ``positions(value)`` may hold
+    a few filed under another value with the same hash: the caller checks."""
+
+    def __init__(self, hashes: np.ndarray, positions: np.ndarray) -> None:
+        """``positions[i]`` is filed under the value whose hash is ``hashes[i]``."""
+        order = np.lexsort((positions, hashes))
+        self.hashes = hashes[order]
+        self.at = positions[order].astype(np.int32)
+
+    def positions(self, value: str) -> list[int]:
+        h = hash(value)
+        lo, hi = int(np.searchsorted(self.hashes, h, side="left")), int(np.searchsorted(self.hashes, h, side="right"))
+        return self.at[lo:hi].tolist()
+
+
 class NameIndex:
     """The archive's entities prepared for /who: ``resolve(query)`` without a scan over every name.
 
-    Built once per archive state (dictionaries by folded name, by a person's last and first word,
-    by an organisation's initials); ``resolve`` looks the query up in them. Only a query that
-    matches nothing compares it with names one by one, and then with the ``FUZZY_NAMES`` most
-    mentioned only.
+    Built once per archive state: look-ups by folded name, by a person's last and first word, by
+    an organisation's initials; ``resolve`` answers from them. Only a query that matches nothing
+    compares it with names one by one, and then with the ``FUZZY_NAMES`` most mentioned only.
+
+    An archive may know hundreds of thousands of names, so nothing here costs a Python object
+    per name but the name itself: names, types and mentions are parallel lists and arrays, and a
+    look-up is not a dictionary of strings (~200 bytes an entry) but two arrays, the 64-bit
+    hashes of the keys, sorted, and the position of the name each belongs to (12 bytes an entry).
+    The few names whose key hashes like the query's are checked against the query, so a hash
+    collision finds nothing extra. The same hashes tell which names :func:`link_across` can link
+    (:meth:`linkable`).
     """
 
-    def __init__(self, known: Iterable[tuple[str, str, int]], folded: dict[str, str] | None = None) -> None:
-        """``folded``: the names' ``folded_names``, where the caller has them already."""
-        entries = known if isinstance(known, list) else list(known)
-        if folded is None:
-            folded = folded_names(name for name, _, _ in entries)
-        by_count = sorted(entries, key=lambda e: -int(e[2]))  # stable: ties keep the given order
-        by_key: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        by_last: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        by_first: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        by_initials: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for name, kind, _ in by_count:
-            pair, key = (name, kind), folded[name]
-            by_key[key].append(pair)
-            words = key.split()
-            if len(name.split()) > 1 and kind == "PER" and words:
-                by_last[words[-1]].append(pair)
-                by_first[words[0]].append(pair)
-            elif len(name.split()) > 1 and kind == "ORG":
-                by_initials[_initials(name)].append(pair)
-        # kept as tuples (smaller than lists): an archive may know hundreds of thousands of names
-        self.by_key = {key: tuple(pairs) for key, pairs in by_key.items()}
-        self.by_last = {key: tuple(pairs) for key, pairs in by_last.items()}
-        self.by_first = {key: tuple(pairs) for key, pairs in by_first.items()}
-        self.by_initials = {key: tuple(pairs) for key, pairs in by_initials.items()}
-        self._suggester = _Suggester([(name, int(n)) for name, _, n in by_count[:FUZZY_NAMES]], folded)
+    def __init__(self, known: Iterable[tuple[str, str, int]]) -> None:
+        """``known``: (name, type, mentions), read once as it comes (an archive's cursor)."""
+        names: list[str] = []
+        kinds: list[str] = []
+        counts = array("q")
+        keys = array("q")  # hash of each name's folded form
+        # people: position, folded words (1, 2, or 3 for more), hashes of the first and last
+        people, people_words, firsts, lasts = array("q"), array("b"), array("q"), array("q")
+        named_people = array("q")  # the people whose name has two words or more: by_first, by_last
+        orgs, initials = array("q"), array("q")  # organisations of two words or more
+        for position, (name, kind, n) in enumerate(known):
+            kind = sys.intern(kind)  # four distinct strings, not one per name
+            names.append(name)
+            kinds.append(kind)
+            counts.append(int(n))
+            key = _fold_key(name)
+            keys.append(hash(key))
+            several = len(name.split()) > 1
+            if kind == "PER":
+                words = key.split()
+                if words:
+                    people.append(position)
+                    people_words.append(min(len(words), 3))
+                    firsts.append(hash(words[0]))
+                    lasts.append(hash(words[-1]))
+                    if several:
+                        named_people.append(len(people) - 1)
+            elif kind == "ORG" and several:
+                orgs.append(position)
+                initials.append(hash(_initials(name)))
+        self.counts = _numbers(counts)
+        # most mentioned first (as an archive lists them); ties keep their order
+        order = np.argsort(-self.counts, kind="stable")
+        rank = np.arange(len(order))  # position as read -> position in that order
+        if (order != rank).any():
+            rank[order] = np.arange(len(order))
+            names, kinds = [names[i] for i in order.tolist()], [kinds[i] for i in order.tolist()]
+            self.counts = self.counts[order]
+        #: the names, their types and mentions (``counts``), most mentioned first
+        self.names, self.kinds = names, kinds
+        key_hashes = _numbers(keys)[order]
+        people_at = rank[_numbers(people)]
+        first_hashes, last_hashes = _numbers(firsts), _numbers(lasts)
+        named = _numbers(named_people)
+        self._by_key = _HashedLookup(key_hashes, np.arange(len(names)))
+        self._by_last = _HashedLookup(last_hashes[named], people_at[named])
+        self._by_first = _HashedLookup(first_hashes[named], people_at[named])
+        self._by_initials = _HashedLookup(_numbers(initials), rank[_numbers(orgs)])
+        top = min(FUZZY_NAMES, len(names))
+        self._suggester = _Suggester(list(zip(names[:top], self.counts[:top].tolist())),
+                                     folded_names(names[:top]))
+        self._linkable = self._may_link(key_hashes, people_at, _numbers(people_words, np.int8),
+                                        first_hashes, last_hashes)
+
+    def _may_link(self, keys: np.ndarray, people: np.ndarray, words: np.ndarray, firsts: np.ndarray,
+                  lasts: np.ndarray) -> np.ndarray:
+        """See :meth:`linkable`; ``people``: positions of the people, with their folded names'
+        number of ``words`` (3 for more), and the hashes of their first and last words."""
+        kind_codes = np.array([_KIND_CODES.get(kind, 0) for kind in self.kinds], dtype=np.int64)
+        pairs = keys * 8 + kind_codes  # (hash of the folded form, type) as one number
+        _, inverse, seen = np.unique(pairs, return_inverse=True, return_counts=True)
+        keep = seen[inverse] > 1
+        keep |= np.array([kind == "ORG" for kind in self.kinds], dtype=bool)
+        surnames = lasts[words == 1]
+        ends = firsts[words == 3] * 31 + lasts[words == 3]  # wraps around, as a hash may
+        reached = np.isin(lasts, surnames) | np.isin(firsts * 31 + lasts, ends)
+        keep[people[(words != 2) | reached]] = True
+        return np.flatnonzero(keep).astype(np.int32)
+
+    def linkable(self) -> list[int]:
+        """Positions of the names :func:`link_across` may link, or link others to (a superset).
+
+        It links a name only to one of the same type, and only: spellings of one folded form;
+        people whose name is one word (a surname) or three or more, to two-word or longer names
+        with the same last word, or the same first and last words; organisations. So a
+        place or a person of two words is left alone unless another name shares its folded form,
+        its last word is a surname or its first and last words are those of a longer name. The
+        test is made on hashes: a collision only adds a name, which links as it would anyway.
+        """
+        return self._linkable.tolist()
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def entries(self) -> Iterator[tuple[str, str, int]]:
+        """(name, type, mentions) of every name, most mentioned first."""
+        return zip(self.names, self.kinds, self.counts.tolist())
+
+    def _find(self, lookup: _HashedLookup, value: str, of_name) -> tuple[tuple[str, str], ...]:
+        """The (name, type) pairs that ``lookup`` files under ``value``: ``of_name(name) == value``."""
+        found = lookup.positions(value)
+        return tuple((self.names[p], self.kinds[p]) for p in found if of_name(self.names[p]) == value)
+
+    def by_key(self, key: str) -> tuple[tuple[str, str], ...]:
+        """The names whose folded form is ``key``, most mentioned first."""
+        return self._find(self._by_key, key, _key)
+
+    def by_last(self, word: str) -> tuple[tuple[str, str], ...]:
+        """The people of two words or more whose folded last word is ``word``."""
+        return self._find(self._by_last, word, lambda name: _key(name).split()[-1])
+
+    def by_first(self, word: str) -> tuple[tuple[str, str], ...]:
+        """The people of two words or more whose folded first word is ``word``."""
+        return self._find(self._by_first, word, lambda name: _key(name).split()[0])
+
+    def by_initials(self, letters: str) -> tuple[tuple[str, str], ...]:
+        """The organisations of two words or more whose initials are ``letters``."""
+        return self._find(self._by_initials, letters, _initials)
 
     def resolve(self, query: str, *, suggestions: int = 5) -> Resolution:
         """What ``query`` means: see :func:`resolve_query`."""
         q = _key(query)
         if not q:
             return Resolution(query)
-        exact = self.by_key.get(q)
+        exact = self.by_key(q)
         if exact:
             return Resolution(query, exact, "exact")
 
@@ -319,12 +436,12 @@ class NameIndex:
         demonyms, countries = _place_aliases()
         for target in (demonyms.get(q), countries.get(q)):
             if target:
-                aliases += self.by_key.get(_key(target), ())
+                aliases += self.by_key(_key(target))
         words = q.split()
         if not aliases and len(words) == 1:  # a surname, or a first name, of a known person
-            aliases += self.by_last.get(q, ()) or self.by_first.get(q, ())
+            aliases += self.by_last(q) or self.by_first(q)
         if not aliases and _is_acronym(query.strip()):
-            aliases += self.by_initials.get(query.strip().replace(".", "").upper(), ())
+            aliases += self.by_initials(query.strip().replace(".", "").upper())
         if not aliases and len(words) > 1:
             # "President Aliyev", "Mr Macron": drop title words and try the rest
             from .entities import TITLE_HEADS, TITLE_MODIFIERS
@@ -417,7 +534,8 @@ class _Suggester:
         points = np.frombuffer("".join(strings).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         owner = np.repeat(np.arange(len(strings)), lengths)
         counts = np.bincount(owner * cls._BUCKETS + points % cls._BUCKETS, minlength=len(strings) * cls._BUCKETS)
-        return counts.reshape(len(strings), cls._BUCKETS).astype(np.int32), lengths
+        # 16 bits a count: enough for any name (clipped, which only lowers a bound the query never reaches)
+        return np.minimum(counts, 0xFFFF).reshape(len(strings), cls._BUCKETS).astype(np.uint16), lengths
 
     def _possible(self, q: str, chars: np.ndarray, lengths: np.ndarray, threshold: float) -> np.ndarray:
         """Indices of the strings whose ratio with ``q`` may reach ``threshold``."""

@@ -329,5 +329,23 @@ def test_quotes_of_a_speaker_newest_articles_first_by_either_plan(archive, monke
         "q.article_id DESC, q.start").fetchall()
     for few in (10_000, 0):  # read the newest articles' quotes; walk articles by date
         monkeypatch.setattr(archive_module, "FEW_QUOTES", few)
+        monkeypatch.setattr(archive_module, "RANDOM_READ_COST", 0 if few else 100)  # a read costs nothing
         for limit in (1, 5, 200):
             assert archive.quotes_for(names, limit=limit) == [tuple(row) for row in every[:limit]], (few, limit)
+
+
+def test_entity_names_can_be_read_one_by_one_on_a_connection_of_their_own(archive):
+    ids = [archive.add_article(NewArticle(f"T{i}", f"Story {i}.")).id for i in range(2)]
+    archive.save_analysis(ids[0], method="lead", sentences=1, summary=[], mentions=[
+        MentionRow("France", "France", "LOC", 0, 6), MentionRow("Ilham Aliyev", "Ilham Aliyev", "PER", 9, 21)])
+    archive.save_analysis(ids[1], method="lead", sentences=1, summary=[], mentions=[
+        MentionRow("France", "France", "LOC", 0, 6)])
+    rows = archive.each_entity_name()
+    assert next(rows) == ("France", "LOC", 2)
+    archive.delete_article(ids[1])  # the writer goes on while the reader is open
+    assert list(rows) == [("Ilham Aliyev", "PER", 1)]
+    assert list(archive.each_entity_name()) == archive.entity_names() == [("France", "LOC", 1),
+                                                                          ("Ilham Aliyev", "PER", 1)]
+    memory = Archive(":memory:")
+    assert list(memory.each_entity_name()) == []
+    memory.close()

@@ -224,3 +224,56 @@ def test_link_across_can_return_only_the_names_it_changes():
     every = link_across(names)
     assert link_across(names, changed_only=True) == {k: v for k, v in every.items() if v != k[0]} == {
         ("Aliyev", "PER"): "Ilham Aliyev", ("ilham aliyev", "PER"): "Ilham Aliyev"}
+
+
+def _many_names(seed: int, count: int) -> list[tuple[str, str, int]]:
+    """Names that exercise every rule of ``link_across``: spellings, surnames, long names,
+    organisations with tails, prefixes, acronyms and first words, places."""
+    import random
+
+    rng = random.Random(seed)
+    first = ["Ilham", "Emmanuel", "Jean-Noël", "Jean-Noel", "Anna", "Neil", "Maria", "José", "Jose"]
+    middle = ["Heydar", "Van", "de", "Anne"]
+    last = ["Aliyev", "Macron", "Barrot", "Smith", "Watson", "Garcia", "García", "Müller", "Muller"]
+    org_heads = ["General Motors", "United Nations", "Lockheed Martin", "Air France", "Federal Reserve",
+                 "Toyota", "Boeing", "Apple", "European Aeronautic Defence & Space"]
+    tails = ["", " Inc", " Company", " Group", " Launch Systems", " Corp."]
+    prefixes = ["", "", "US ", "Japanese ", "French "]
+    places = ["France", "Paris", "the Netherlands", "Netherlands", "Lyon", "lyon", "Baku"]
+    names = []
+    for _ in range(count):
+        kind = rng.choice(["PER", "PER", "PER", "ORG", "ORG", "LOC", "MISC"])
+        if kind == "PER":
+            shape = rng.randrange(4)
+            name = [rng.choice(last), f"{rng.choice(first)} {rng.choice(last)}",
+                    f"{rng.choice(first)} {rng.choice(middle)} {rng.choice(last)}",
+                    f"{rng.choice(first)} {rng.choice(last)}".upper()][shape]
+        elif kind == "ORG":
+            name = rng.choice(["GM", "UN", "EADS", "U.N.", ""]) or (
+                rng.choice(prefixes) + rng.choice(org_heads) + rng.choice(tails))
+        else:
+            name = rng.choice(places + ["Dreamliner", "Olympic Games"])
+        names.append((name, kind, rng.choice([1, 1, 2, 3, 5, 8, 40])))
+    for i in range(count // 2):  # names nothing links: most of an archive's
+        names.append(rng.choice([(f"{rng.choice(first)} Name{i}", "PER"), (f"Town{i}", "LOC"),
+                                 (f"Product {i}", "MISC")]) + (rng.randint(1, 9),))
+    return list({(n, k): (n, k, c) for n, k, c in names}.values())  # one row per (name, type)
+
+
+def test_only_the_names_an_index_calls_linkable_need_linking():
+    for seed in range(20):
+        known = _many_names(seed, 150)
+        index = NameIndex(known)
+        linkable = index.linkable()
+        assert len(linkable) < len(known)
+        part = [(index.names[i], index.kinds[i], int(index.counts[i])) for i in linkable]
+        assert link_across(part, changed_only=True) == link_across(known, changed_only=True), seed
+
+
+def test_the_name_index_keeps_names_types_and_counts_most_mentioned_first():
+    known = [("Paris", "LOC", 2), ("France", "LOC", 9), ("Ilham Aliyev", "PER", 2), ("Aliyev", "PER", 5)]
+    index = NameIndex(iter(known))  # read once, as an archive's cursor gives them
+    assert list(index.entries()) == [("France", "LOC", 9), ("Aliyev", "PER", 5), ("Paris", "LOC", 2),
+                                      ("Ilham Aliyev", "PER", 2)]
+    assert index.resolve("aliyev").matches == (("Aliyev", "PER"),)
+    assert NameIndex([]).resolve("France").suggestions == ()

@@ -20,7 +20,7 @@ from summarizer import DEFAULT_METHOD, UnknownMethod, analyze, detect_language, 
 from summarizer.dates import sort_key, value_span
 from summarizer.dossier_nlp import focused_summary
 from summarizer.events import EventCandidate, merge_events
-from summarizer.linking import NameIndex, folded_names, link_across
+from summarizer.linking import NameIndex, link_across
 from summarizer.sentences import split_sentences
 
 from .errors import BriefingError, EntityNotFound, InvalidArgument
@@ -389,15 +389,20 @@ class Briefings:
             return cached is not None and (cached.state == state or (
                 not fresh and cached.state[2] == state[2] and time.monotonic() - cached.built < ENTITY_INDEX_TTL))
 
-        if usable(self._entities_cache):
-            return self._entities_cache
+        cached = self._entities_cache  # read once: a build in another thread may clear it
+        if usable(cached):
+            return cached
         with self._entities_building:  # a /who arriving meanwhile waits for this build, not a second one
             if not usable(self._entities_cache):
-                self._entities_cache = EntityIndex.build(state, self.archive.entity_names())
-            return self._entities_cache
+                # the old index goes first: two at a time would double the memory they take
+                # (tens of MB at hundreds of thousands of names) for the second or so a build takes
+                self._entities_cache = None
+                self._entities_cache = EntityIndex.build(state, self.archive.each_entity_name())
+            return self._entities_cache  # set by this thread, or by the build it waited for
 
     def _index_is_current(self) -> bool:
-        return self._entities_cache is not None and self._entities_cache.state == self.archive.version()
+        cached = self._entities_cache
+        return cached is not None and cached.state == self.archive.version()
 
     def resolve_entity(self, query: str) -> tuple[str, str, list[str]]:
         """(canonical name, type, every archive name linked to it) for a user's query."""
@@ -651,21 +656,27 @@ class EntityIndex:
 
     state: tuple[int, ...]  # ``Archive.version()`` when built
     built: float  # time.monotonic() when built
-    known: list[tuple[str, str, int]]  # (name, type, mentions), most mentioned first
     links: dict[tuple[str, str], str]  # (name, type) -> its canonical name, where that is another
     members: dict[tuple[str, str], list[str]]  # (canonical name, type) -> it and the names linked to it
-    names: NameIndex
+    names: NameIndex  # every (name, type, mentions), and the /who look-ups
 
     @classmethod
-    def build(cls, state: tuple[int, ...], known: list[tuple[str, str, int]]) -> EntityIndex:
-        folded = folded_names(name for name, _, _ in known)
-        # most names link to nobody but themselves: keep the links that change a name, and the
-        # groups they make (an archive may know 300,000 names)
-        links = link_across(known, folded, changed_only=True)
+    def build(cls, state: tuple[int, ...], known: Iterable[tuple[str, str, int]]) -> EntityIndex:
+        """``known``: (name, type, mentions), most mentioned first (``Archive.each_entity_name``)."""
+        names = NameIndex(known)
+        # most names link to nobody but themselves: only those that may link are linked, and only
+        # the links that change a name are kept, with the groups they make
+        links = link_across(((names.names[i], names.kinds[i], int(names.counts[i])) for i in names.linkable()),
+                            changed_only=True)
         members: dict[tuple[str, str], list[str]] = {}
         for (name, kind), canonical in links.items():
             members.setdefault((canonical, kind), [canonical]).append(name)
-        return cls(state, time.monotonic(), known, links, members, NameIndex(known, folded))
+        return cls(state, time.monotonic(), links, members, names)
+
+    @property
+    def known(self) -> Iterator[tuple[str, str, int]]:
+        """(name, type, mentions) of every entity, most mentioned first."""
+        return self.names.entries()
 
 
 def reference_date(published_at: str | None) -> date | None:

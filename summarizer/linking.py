@@ -277,8 +277,8 @@ FUZZY_NAMES = 20_000
 
 
 def _numbers(values: array, dtype=np.int64) -> np.ndarray:
-    """An ``array`` of numbers as a numpy array (a copy: the array may grow again)."""
-    return np.array(values, dtype=dtype) if len(values) else np.zeros(0, dtype)
+    """A filled ``array`` of numbers as a numpy array over the same memory (no copy)."""
+    return np.frombuffer(values, dtype=dtype) if len(values) else np.zeros(0, dtype)
 
 
 class _HashedLookup:
@@ -324,10 +324,12 @@ class NameIndex:
         people, people_words, firsts, lasts = array("q"), array("b"), array("q"), array("q")
         named_people = array("q")  # the people whose name has two words or more: by_first, by_last
         orgs, initials = array("q"), array("q")  # organisations of two words or more
+        kind_codes = array("b")
         for position, (name, kind, n) in enumerate(known):
             kind = sys.intern(kind)  # four distinct strings, not one per name
             names.append(name)
             kinds.append(kind)
+            kind_codes.append(_KIND_CODES.get(kind, 0))
             counts.append(int(n))
             key = _fold_key(name)
             keys.append(hash(key))
@@ -365,18 +367,19 @@ class NameIndex:
         top = min(FUZZY_NAMES, len(names))
         self._suggester = _Suggester(list(zip(names[:top], self.counts[:top].tolist())),
                                      folded_names(names[:top]))
-        self._linkable = self._may_link(key_hashes, people_at, _numbers(people_words, np.int8),
-                                        first_hashes, last_hashes)
+        self._linkable = self._may_link(key_hashes, _numbers(kind_codes, np.int8)[order], people_at,
+                                        _numbers(people_words, np.int8), first_hashes, last_hashes)
 
-    def _may_link(self, keys: np.ndarray, people: np.ndarray, words: np.ndarray, firsts: np.ndarray,
-                  lasts: np.ndarray) -> np.ndarray:
-        """See :meth:`linkable`; ``people``: positions of the people, with their folded names'
-        number of ``words`` (3 for more), and the hashes of their first and last words."""
-        kind_codes = np.array([_KIND_CODES.get(kind, 0) for kind in self.kinds], dtype=np.int64)
-        pairs = keys * 8 + kind_codes  # (hash of the folded form, type) as one number
+    @staticmethod
+    def _may_link(keys: np.ndarray, kinds: np.ndarray, people: np.ndarray, words: np.ndarray,
+                  firsts: np.ndarray, lasts: np.ndarray) -> np.ndarray:
+        """See :meth:`linkable`. ``keys``: hashes of the folded names; ``kinds``: ``_KIND_CODES``;
+        ``people``: positions of the people, with their folded names' number of ``words`` (3 for
+        more), and the hashes of their first and last words."""
+        pairs = keys * 8 + kinds  # (hash of the folded form, type) as one number
         _, inverse, seen = np.unique(pairs, return_inverse=True, return_counts=True)
         keep = seen[inverse] > 1
-        keep |= np.array([kind == "ORG" for kind in self.kinds], dtype=bool)
+        keep |= kinds == _KIND_CODES["ORG"]
         surnames = lasts[words == 1]
         ends = firsts[words == 3] * 31 + lasts[words == 3]  # wraps around, as a hash may
         reached = np.isin(lasts, surnames) | np.isin(firsts * 31 + lasts, ends)
@@ -531,11 +534,16 @@ class _Suggester:
     @classmethod
     def _char_counts(cls, strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
         lengths = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
-        points = np.frombuffer("".join(strings).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        owner = np.repeat(np.arange(len(strings)), lengths)
-        counts = np.bincount(owner * cls._BUCKETS + points % cls._BUCKETS, minlength=len(strings) * cls._BUCKETS)
-        # 16 bits a count: enough for any name (clipped, which only lowers a bound the query never reaches)
-        return np.minimum(counts, 0xFFFF).reshape(len(strings), cls._BUCKETS).astype(np.uint16), lengths
+        # 16 bits a count: enough for any name (clipped, which only lowers a bound the query never
+        # reaches); counted 4,096 strings at a time, so that bincount's 64-bit counts stay small
+        counts = np.zeros((len(strings), cls._BUCKETS), dtype=np.uint16)
+        for start in range(0, len(strings), 4096):
+            chunk = strings[start:start + 4096]
+            points = np.frombuffer("".join(chunk).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            owner = np.repeat(np.arange(len(chunk)), lengths[start:start + 4096])
+            found = np.bincount(owner * cls._BUCKETS + points % cls._BUCKETS, minlength=len(chunk) * cls._BUCKETS)
+            counts[start:start + len(chunk)] = np.minimum(found, 0xFFFF).reshape(len(chunk), cls._BUCKETS)
+        return counts, lengths
 
     def _possible(self, q: str, chars: np.ndarray, lengths: np.ndarray, threshold: float) -> np.ndarray:
         """Indices of the strings whose ratio with ``q`` may reach ``threshold``."""

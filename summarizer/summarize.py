@@ -209,10 +209,17 @@ def lexrank_centrality(
     vocabulary: dict[str, int] = {}
     rows: list[int] = []
     columns: list[int] = []
+    column_of: dict[str, int] = {}  # a word as written -> its term's column (-1: none), once per text
     for row, sentence in enumerate(sentences):
-        terms = [term for term in map(term_of, _WORD.findall(sentence)) if term is not None]
-        columns += [vocabulary.setdefault(term, len(vocabulary)) for term in terms]
-        rows += [row] * len(terms)
+        before = len(columns)
+        for word in _WORD.findall(sentence):
+            column = column_of.get(word)
+            if column is None:
+                term = term_of(word)
+                column = column_of[word] = -1 if term is None else vocabulary.setdefault(term, len(vocabulary))
+            if column >= 0:
+                columns.append(column)
+        rows += [row] * (len(columns) - before)
     n = len(sentences)
     width = max(len(vocabulary), 1)
     cells = numpy.array(rows, dtype=numpy.intp) * width + numpy.array(columns, dtype=numpy.intp)

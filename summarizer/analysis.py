@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -35,13 +36,19 @@ def is_boilerplate(sentence: str) -> bool:
     )
 
 
-def _candidates(spans: tuple[Span, ...]) -> list[int]:
-    """Sentences a summary may use: not boilerplate, nor in a paragraph opened by boilerplate."""
+def furniture(spans: Sequence[Span]) -> set[int]:
+    """Indexes of newsroom furniture: boilerplate sentences and the paragraphs they open."""
     openers: dict[int, Span] = {}
     for span in spans:
         openers.setdefault(span.paragraph, span)
-    furniture = {p for p, first in openers.items() if is_boilerplate(first.text)}
-    keep = [i for i, s in enumerate(spans) if s.paragraph not in furniture and not is_boilerplate(s.text)]
+    skipped = {p for p, first in openers.items() if is_boilerplate(first.text)}
+    return {i for i, s in enumerate(spans) if s.paragraph in skipped or is_boilerplate(s.text)}
+
+
+def _candidates(spans: tuple[Span, ...], skipped: set[int] | None = None) -> list[int]:
+    """Sentences a summary may use: not ``furniture`` (``skipped``, where known already)."""
+    skipped = furniture(spans) if skipped is None else skipped
+    keep = [i for i in range(len(spans)) if i not in skipped]
     return keep or list(range(len(spans)))
 
 
@@ -89,7 +96,8 @@ def analyze(
     elif guess.sumy_name is None:
         warnings.append(f"no stemmer for language {guess.code!r}; summarized without one")
     spans = tuple(split_sentences(text, guess.code))
-    candidates = _candidates(spans)
+    skipped = furniture(spans)
+    candidates = _candidates(spans, skipped)
     picked = [candidates[i] for i in summarize([spans[i].text for i in candidates], sentences, chosen, guess.sumy_name)]
     summary = tuple(spans[i] for i in picked)
     if not entities:
@@ -99,7 +107,7 @@ def analyze(
     return Analysis(
         guess, spans, summary, chosen, mentions, tuple(warnings),
         timexes=timexes,
-        events=tuple(extract_events(text, spans, timexes, mentions)),
+        events=tuple(extract_events(text, spans, timexes, mentions, furniture=skipped)),
         roles=tuple(find_roles(text, spans, mentions)),
         quotes=tuple(find_quotes(text, spans, mentions)),
     )

@@ -95,9 +95,18 @@ def extract_events(
     sentences: Sequence[Span],
     timexes: Sequence[Timex],
     mentions: Sequence[Mention] = (),
+    *,
+    furniture: set[int] | None = None,
 ) -> list[EventCandidate]:
-    """The dated events of one article, in document order; one per (sentence, date)."""
-    furniture = _furniture(sentences)
+    """The dated events of one article, in document order; one per (sentence, date).
+
+    ``furniture``: the sentences that are newsroom furniture (``analysis.furniture``), where
+    the caller has them already; they tell no event.
+    """
+    if furniture is None:
+        from .analysis import furniture as furniture_of  # here: analysis imports this module
+
+        furniture = furniture_of(sentences)
     by_sentence: dict[int, list[Timex]] = {}
     for timex in timexes:
         if timex.kind not in ("DATE", "TIME") or timex.value is None or timex.precision not in _DATED:
@@ -130,17 +139,6 @@ def extract_events(
             events.append(EventCandidate(timex.value, timex.precision, timex.explicit, span.start, span.end,
                                          line, timex.text, names, timex.modifier, timex.range_end))
     return events
-
-
-def _furniture(sentences: Sequence[Span]) -> set[int]:
-    """Indexes of newsroom furniture: boilerplate sentences and the paragraphs they open."""
-    from .analysis import is_boilerplate  # here, not at the top: analysis may come to use events
-
-    openers: dict[int, Span] = {}
-    for span in sentences:
-        openers.setdefault(span.paragraph, span)
-    skipped = {p for p, first in openers.items() if is_boilerplate(first.text)}
-    return {i for i, s in enumerate(sentences) if s.paragraph in skipped or is_boilerplate(s.text)}
 
 
 def _holds(coarse: str, fine: str) -> bool:

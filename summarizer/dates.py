@@ -169,8 +169,10 @@ def value_span(value: str | None, modifier: str | None = None) -> tuple[date, da
     return first + third, last - third
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def precision_of(value: str | None) -> str | None:
-    """The precision of a TimeML date value (one of :data:`PRECISIONS`), else None.
+    """The precision of a TimeML date value (one of :data:`PRECISIONS`), else None. Memoised
+    (asked for each date found, and again as dates are resolved).
 
     >>> [precision_of(v) for v in ("2025-05-27", "2020-09", "2025-Q4", "199", "P3Y", "PRESENT_REF")]
     ['day', 'month', 'quarter', 'decade', None, None]
@@ -474,8 +476,10 @@ _FINANCE_NOUN = re.compile(
     r"deliveries|shipments|income|performance|report)\b")
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def _number(text: str) -> float | None:
-    """The value of a number in digits or words; None for "several", "many" and the like."""
+    """The value of a number in digits or words; None for "several", "many" and the like.
+    Memoised (the same few numbers come back in every article)."""
     words = re.sub(r"[\s-]+", " ", text.strip().lower())
     if re.fullmatch(r"\d+(?:\.\d+)?", words):
         return float(words)
@@ -550,8 +554,18 @@ _ALWAYS_MASK = 0
 _LINE_SHAPE_MASKS: dict[re.Pattern, int] = {}
 
 _T_MONTH = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_T_UNIT = ("second", "minute", "hour", "day", "night", "week", "fortnight", "month", "quarter", "year",
-           "decade", "centur", "millenni")
+
+
+def _whole_word(*words: str) -> str:
+    """A ``shape`` that finds one of ``words`` (regexes of letters) as a whole word, in any case.
+
+    For a rule every match of which holds one of them as a whole word (between ``\\b``s, as
+    its pattern shows), a tighter trigger than ``words``: "day" is in "today", "Monday" and
+    "days", which send many more lines to the rule's regex for nothing.
+    """
+    return rf"(?i)\b(?:{'|'.join(words)})\b"
+
+
 #: Where a match begins for a rule: the start of a word (no word character before it). The rules
 #: give the characters their matches can begin with instead (a class, tested more cheaply at each
 #: position of a line than ``\b\w``; tests/test_speed_equivalence.py proves each from its pattern).
@@ -626,8 +640,8 @@ def _rule(
         if not (words or cased or shape or line_shape):
             _ALWAYS.add(index)
             _ALWAYS_MASK = _mask(_ALWAYS)
-        _rules_of_word.cache_clear()
-        _rules_of_mask.cache_clear()
+        _PIECE_MASKS.clear()
+        _MASK_RULES.clear()
         return handler
 
     return register
@@ -654,6 +668,15 @@ def _folded(pattern: re.Pattern) -> re.Pattern | None:
     return re.compile(body, pattern.flags & ~re.IGNORECASE)
 
 
+def _lower_twin(pattern: re.Pattern) -> re.Pattern:
+    """:func:`_folded` of a pattern that has one (case-insensitive, of lower-case ASCII letters),
+    to search a text as :func:`find_timexes` scans it in lower case with: several times cheaper."""
+    folded = _folded(pattern)
+    if folded is None:
+        raise ValueError(f"{pattern.pattern!r} cannot be searched in lower case")
+    return folded
+
+
 def _rules_for(line: str) -> tuple[_Rule, ...]:
     """The rules whose trigger ``line`` passes, in the order they were registered.
 
@@ -665,11 +688,11 @@ def _rules_for(line: str) -> tuple[_Rule, ...]:
     Sets of rules are bit masks here (bit ``i`` for ``_RULES[i]``): or-ing ints is cheaper than
     a union of sets, and the rules of a mask are listed once per mask (:func:`_rules_of_mask`).
     """
-    tried = functools.reduce(operator.or_, map(_rules_of_word, line.split()), _ALWAYS_MASK)
+    tried = functools.reduce(operator.or_, map(_piece_mask, line.split()), _ALWAYS_MASK)
     for shape, mask in _LINE_SHAPE_MASKS.items():
         if mask & ~tried and shape.search(line):
             tried |= mask
-    return _rules_of_mask(tried)
+    return _MASK_RULES[tried]
 
 
 def _mask(indexes: Iterable[int]) -> int:
@@ -677,22 +700,43 @@ def _mask(indexes: Iterable[int]) -> int:
     return sum(1 << index for index in set(indexes))
 
 
-@functools.lru_cache(maxsize=1 << 12)
 def _rules_of_mask(mask: int) -> tuple[_Rule, ...]:
-    """The rules of a bit mask, in the order they were registered. Memoised per mask (a set of
-    triggered rules, not a line: a few hundred of them in a long run of news)."""
+    """The rules of a bit mask, in the order they were registered. Memoised per mask in
+    :data:`_MASK_RULES` (a set of triggered rules, not a line: a few hundred of them in a long
+    run of news)."""
     return tuple(rule for index, rule in enumerate(_RULES) if mask >> index & 1)
 
 
-@functools.lru_cache(maxsize=1 << 17)
 def _rules_of_word(word: str) -> int:
     """The rules a word (or any piece of a line) triggers, as a bit mask: it holds one of their
-    ``words`` (in any case) or ``cased``, or a match of their ``shape``. Memoised per piece."""
+    ``words`` (in any case) or ``cased``, or a match of their ``shape``. Memoised per piece in
+    :data:`_PIECE_MASKS`."""
     folded = fold_case(word)
     found = [rules for trigger, rules in _BY_WORD.items() if trigger in folded]
     found += [rules for trigger, rules in _BY_CASED.items() if trigger in word]
     found += [rules for shape, rules in _BY_SHAPE.items() if shape.search(word)]
     return _mask(frozenset().union(*found))
+
+
+class _Memo(dict):
+    """``function``'s value for each key asked for, worked out on first sight; emptied when it
+    holds ``size`` keys. Read through ``__getitem__`` (bound once, mapped over the pieces of a
+    line), cheaper per key than a call of an ``functools.lru_cache`` function."""
+
+    def __init__(self, function: Callable, size: int) -> None:
+        super().__init__()
+        self.function, self.size = function, size
+
+    def __missing__(self, key):
+        if len(self) >= self.size:
+            self.clear()
+        value = self[key] = self.function(key)
+        return value
+
+
+_PIECE_MASKS = _Memo(_rules_of_word, 1 << 17)
+_piece_mask = _PIECE_MASKS.__getitem__
+_MASK_RULES = _Memo(_rules_of_mask, 1 << 12)
 
 
 def _before(line: str, match: re.Match | int, width: int = 24) -> str:
@@ -825,7 +869,7 @@ def _iso_date(m: re.Match, line: str) -> _Cand | None:
 
 
 @_rule(r"(?<![\w./,$€£#-])(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[01]?\d)(?P=sep)(?P<y>\d{4}|\d\d)"
-       r"(?![\w/]|[.,]\d)", priority=4, shape=r"\d[./]\d", starts=r"\d")
+       r"(?![\w/]|[.,]\d)", priority=4, shape=r"\d(?:[.]\d\d?[.]|/\d\d?/)\d", starts=r"\d")
 def _numeric_date(m: re.Match, line: str) -> _Cand | None:
     a, b, y = int(m["a"]), int(m["b"]), m["y"]
     if m["sep"] == "." and len(y) != 4:
@@ -866,9 +910,10 @@ def _is_year(line: str, start: int, end: int) -> bool:
     before, after = _before(line, start, 20), _after(line, end, 20)
     if _NOT_YEAR_AFTER.match(after):
         return False
-    if _YEAR_CUE.search(before):
+    lower = before.lower()  # the cues are searched in lower case (see _lower_twin)
+    if _YEAR_CUE_FOLDED.search(lower):
         return True
-    if _NOT_YEAR_BEFORE.search(before) or not 1900 <= int(line[start:end]) <= 2099:
+    if _NOT_YEAR_BEFORE_FOLDED.search(lower) or not 1900 <= int(line[start:end]) <= 2099:
         return False
     if re.match(r"\s+[a-z]+s\b(?<!'s)", after):
         return False  # "2000 people": a count
@@ -876,6 +921,8 @@ def _is_year(line: str, start: int, end: int) -> bool:
     return not (_NAME_BEFORE.search(before) and re.match(r"\s+[A-Z][a-z]", after))
 
 
+_YEAR_CUE_FOLDED = _lower_twin(_YEAR_CUE)
+_NOT_YEAR_BEFORE_FOLDED = _lower_twin(_NOT_YEAR_BEFORE)
 _NAME_BEFORE = re.compile(
     rf"\b(?!(?:The|In|On|At|By|Since|For|From|Of|After|Before|During|Until|And|Or|An?|Its|His|Her|Their|Our|"
     rf"This|That|Last|Next|Every|Each|{_MONTH_FULL}|{_WEEKDAY})\s)[A-Z][a-z]+\s+$"
@@ -1016,7 +1063,8 @@ def _half(m: re.Match, line: str) -> _Cand | None:
        rf"\b(?P<s>(?i:spring|summer|autumn|winter)|(?<=\bthe\s)fall|(?<=\bthis\s)fall|(?<=\blast\s)fall"
        rf"|(?<=\bnext\s)fall|Fall(?=\s+\d))"
        rf"(?:\s+(?:of\s+)?(?P<y>{_YEAR_SPEC}))?\b",
-       priority=2, words=("spring", "summer", "autumn", "winter", "fall"), starts=r"(?i:[aflnstw])")
+       priority=2, shape=_whole_word("spring", "summer", "autumn", "winter", "fall"),
+       starts=r"(?i:[aflnstw])")
 def _season(m: re.Match, line: str) -> _Cand | None:
     code = _SEASONS[m["s"].lower()]
     rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
@@ -1042,7 +1090,7 @@ def _season(m: re.Match, line: str) -> _Cand | None:
 
 @_rule(r"\b(?:(?i:fiscal)(?:\s+year)?\s+|FY\s?)(?P<y>\d{4}|['’]?\d\d)\b"
        r"|(?i:\bthe\s+(?P<rel>current\s+|last\s+|previous\s+|next\s+)?(?:financial|fiscal)\s+year)\b",
-       priority=3, words=("fiscal", "financial", "fy"), starts=r"(?i:[ft])")
+       priority=3, words=("fiscal", "financial"), cased=("FY",), starts=r"(?i:[ft])")
 def _fiscal(m: re.Match, line: str) -> _Cand | None:
     if m["y"] is None:
         shift = {"last": -1, "previous": -1, "next": 1}.get((m["rel"] or "").strip().lower(), 0)
@@ -1153,7 +1201,8 @@ _REL_OFFSET = {"this": 0, "current": 0, "the current": 0, "last": -1, "the last"
        r"the\s+(?:last|previous|next|coming|following|current))\s+)"
        r"(?P<u>(?i:week|weekend|month|year|quarter|decade|century))\b"
        r"(?!['’]s\s)(?!\s+(?:old|long|high|low))",
-       priority=2, words=("week", "month", "year", "quarter", "decade", "century"), starts=r"(?i:[ceflnpt])")
+       priority=2, shape=_whole_word("week", "weekend", "month", "year", "quarter", "decade", "century"),
+       starts=r"(?i:[ceflnpt])")
 def _relative_unit(m: re.Match, line: str) -> _Cand | None:
     rel = re.sub(r"\s+", " ", m["rel"].lower())
     unit = m["u"].lower()
@@ -1187,7 +1236,7 @@ def _relative_month(m: re.Match, line: str) -> _Cand | None:
 
 @_rule(rf"(?i)\b(?P<n>{_NUMBER})\s+(?P<u>days?|weeks?|months?|years?|decades?|centur(?:y|ies))\s+"
        rf"(?P<dir>ago|earlier|before|later|after|from\s+now|hence)\b",
-       priority=3, words=("ago", "earlier", "before", "later", "after", "now", "hence"),
+       priority=3, shape=_whole_word("ago", "earlier", "before", "later", "after", "now", "hence"),
        starts=r"[\dacdefhmnost]")
 def _ago(m: re.Match, line: str) -> _Cand | None:
     n = _number(m["n"])
@@ -1222,7 +1271,8 @@ _DAY_VERBS = (r"end|ends|ended|ending|finish|finished|finishing|close|closed|clo
        r"|\b(?:rest|remainder|end|start|beginning|course|balance|middle|close)\s+of\s+"
        r"(?P<d4>the\s+(?P<u4>day|week|month|year))\b"
        r"|\bthe\s+(?:entire|whole|full)\s+(?P<u5>year|month|week|day)\b"
-       r"|\bthe\s+weekend\b", priority=1, words=("day", "week", "month", "year", "time"),
+       r"|\bthe\s+weekend\b", priority=1,
+       shape=_whole_word("day", "week", "month", "year", "time", "weekend"),
        starts=r"[bcdefilmorst]")
 def _anaphoric(m: re.Match, line: str) -> _Cand | None:
     start = m.start("d") if m["d"] else m.start("d4") if m["d4"] else m.start()
@@ -1280,8 +1330,10 @@ _FUTURE_REF = (r"the\s+(?:near\s+|distant\s+|foreseeable\s+|immediate\s+)?future
 
 @_rule(rf"(?i)(?:\b(?P<prep>in|of|from|for|over)\s+)?"
        rf"\b(?P<core>(?P<present>{_PRESENT})|(?P<past>{_PAST_REF})|(?P<future>{_FUTURE_REF}))\b(?!-)",
-       priority=1, words=("now", "current", "present", "moment", "being", "days", "recent", "lately", "past",
-                          "future", "term", "soon"), starts=r"[acfilmnoprstuv]")
+       priority=1, shape=_whole_word("now", "nowadays", "currently", "present", "presently", "moment",
+                                     "being", "these", "recent", "recently", "lately", "past", "future",
+                                     "term", "soon"),
+       starts=r"[acfilmnoprstuv]")
 def _vague(m: re.Match, line: str) -> _Cand | None:
     phrase = m["core"].lower()
     if phrase.startswith("the ") and not m["prep"]:
@@ -1331,7 +1383,7 @@ def _temporal_adjective(m: re.Match, line: str) -> _Cand | None:
        rf"|\b(?P<h2>[01]\d|2[0-3])(?P<mi3>[0-5]\d)\s*(?P<tz2>UTC|GMT|Z|hrs|hours)\b"
        rf"|\b(?P<h3>1[0-2]|0?[1-9])\s*(?P<ap3>[ap]\.m\.|[ap]m\b)(?:\s*\(?(?P<tz3>{_ZONES})\)?)?"
        rf"|\b(?P<noon>noon|midday|midnight)\b", priority=3, cased=("noon", "midday", "midnight"),
-       line_shape=r"\d(?:[:.]\d|\s*(?:UTC|GMT|Z|hrs|hours|[ap]\.?m))",
+       line_shape=r"\d(?::\d|\s*(?:UTC|GMT|Z|hrs|hours|[ap]\.?m))",
        starts=r"[\dmn]")
 def _clock(m: re.Match, line: str) -> _Cand | None:
     if re.search(r"[$£€]\s*$", _before(line, m, 2)):
@@ -1373,7 +1425,7 @@ _DUR_ADJ = (r"(?:(?:more|consecutive|straight|successive|full|long|trading|busin
 @_rule(rf"(?i)\b(?P<n>{_NUMBER})(?P<half>\s+and\s+a\s+half)?(?P<sep>\s+|-){_DUR_ADJ}(?P<u>{_UNIT})"
        rf"(?P<suffix>-(?:old|long))?\b(?!-)"
        rf"|\b(?P<n2>half\s+an?|a\s+half)[\s-]+(?P<u2>hour|day|year|century|decade)\b"
-       rf"|\ban?\s+(?P<u3>year|month|week|day|hour)\s+and\s+a\s+half\b", priority=1, words=_T_UNIT,
+       rf"|\ban?\s+(?P<u3>year|month|week|day|hour)\s+and\s+a\s+half\b", priority=1, shape=_whole_word(_UNIT),
        starts=r"[\dacdefhmnost]")
 def _duration_rule(m: re.Match, line: str) -> _Cand | list[_Cand] | None:
     if m["u2"] or m["u3"]:
@@ -1404,7 +1456,7 @@ def _duration_rule(m: re.Match, line: str) -> _Cand | list[_Cand] | None:
     found = [_with_prefix(line, _Cand(m.start(), m.end(), "DURATION", _fixed(_duration(number, unit))))]
     # "between 60 and 90 days": the first number is a duration too
     window = _before(line, m, 24)
-    pair = re.search(r"(?i)\b(?:between\s+)?(?P<n1>\d+(?:\.\d+)?|[a-z]+)\s*(?:-|–|to|and|or)\s*$", window)
+    pair = _PAIR_BEFORE.search(window) if window.rstrip().lower().endswith(_PAIR_JOINS) else None
     if pair and (n1 := _number(pair["n1"])) is not None and raw not in ("a", "an") and number and n1 < number:
         start = m.start() - len(window) + pair.start("n1")
         resolve = _fixed(_duration(n1, unit))
@@ -1412,16 +1464,39 @@ def _duration_rule(m: re.Match, line: str) -> _Cand | list[_Cand] | None:
     return found
 
 
+_FRAMED_BEFORE = re.compile(
+    r"(?i)\bthe\s+(?:past|last|next|first|previous|coming|following|final|remaining|initial)\s+$")
+
+
+def _last_pieces(text: str, count: int) -> int:
+    """Where the last ``count`` pieces of ``text`` between white space begin (or a little before;
+    0 if it has no more pieces than that).
+
+    A match of a pattern that ends in ``\\s+$`` and holds at most ``count`` words, white space
+    between them (:data:`_FRAMED_BEFORE`, :data:`_APPROX_BEFORE`), lies in those pieces: searched
+    from there, the pattern finds what it finds in the whole of ``text`` (``\\b`` still sees the
+    character before), without trying every position of a long line. ``str.rsplit`` splits at
+    what ``\\s`` matches.
+    """
+    parts = text.rsplit(None, count)
+    return len(parts[0]) if len(parts) > count else 0
+
+
+_PAIR_BEFORE = re.compile(r"(?i)\b(?:between\s+)?(?P<n1>\d+(?:\.\d+)?|[a-z]+)\s*(?:-|–|to|and|or)\s*$")
+#: What a window ends with (white space aside, in lower case) where :data:`_PAIR_BEFORE` finds a
+#: match: the regex is only run there.
+_PAIR_JOINS = ("-", "–", "to", "and", "or")
+
+
 def _with_prefix(line: str, cand: _Cand) -> _Cand:
     """Take "about", "over", "the past", "the next" in front of a duration into it."""
     before = line[:cand.start]
-    framed = re.search(
-        r"(?i)\bthe\s+(?:past|last|next|first|previous|coming|following|final|remaining|initial)\s+$", before)
+    framed = _FRAMED_BEFORE.search(before, _last_pieces(before, 2))
     if framed:
         cand.start = framed.start()
         before = line[:cand.start]
     framed = framed or line[cand.start:cand.start + 4].lower() == "the "
-    match = _APPROX_BEFORE.search(before)
+    match = _APPROX_BEFORE.search(before, _last_pieces(before, 3))
     if match and not (framed and match.group(1).lower() in ("over", "under")):  # "over the past decade"
         cand.start = match.start()
         cand.modifier = _APPROX.get(re.sub(r"\s+", " ", match.group(1).lower()), "APPROX")
@@ -1431,7 +1506,7 @@ def _with_prefix(line: str, cand: _Cand) -> _Cand:
 
 @_rule(r"(?i)\bthe\s+(?P<rel>past|last|next|coming|previous|following)\s+"
        r"(?P<u>year|month|week|decade|century|day)\b(?!['’]s)(?!\s+(?:old|long))",
-       priority=1, words=("year", "month", "week", "decade", "century", "day"), starts=r"[t]")
+       priority=1, shape=_whole_word("year", "month", "week", "decade", "century", "day"), starts=r"[t]")
 def _the_past_unit(m: re.Match, line: str) -> _Cand | None:
     """ "the past year", "the last decade", "for the next month": durations, not dates."""
     rel, unit = m["rel"].lower(), m["u"].lower()
@@ -1472,7 +1547,8 @@ def _bare_units(m: re.Match, line: str) -> _Cand | None:
        r"(?:(?P<n>other|\d+|two|three|four|five|six|ten|twelve)\s+)?"
        r"(?P<u>years?|months?|weeks?|days?|hours?|minutes?|quarters?|decades?)\b"
        r"(?!\s+(?:ago|earlier|later|before|after|and\s+a\s+half|or\s+so|old)|-old)",
-       priority=2, words=("year", "month", "week", "day", "hour", "minute", "quarter", "decade"),
+       priority=2, shape=_whole_word("years?", "months?", "weeks?", "days?", "hours?", "minutes?",
+                                     "quarters?", "decades?"),
        starts=r"[\daefopst]")
 def _set(m: re.Match, line: str) -> _Cand | None:
     quantifier, unit = m["q"].lower(), m["u"].lower()
@@ -1499,7 +1575,9 @@ _FREQUENCIES = {"annual": "P1Y", "annually": "P1Y", "yearly": "P1Y", "biannual":
 
 
 @_rule(r"\b(?P<w>annual|annually|yearly|biannual|semi-?annual|quarterly|monthly|weekly|daily|nightly|hourly|"
-       r"bi-?weekly|bi-?monthly)\b", shape=r"ly\b|annual", starts=r"[abdhmnqswy]")
+       r"bi-?weekly|bi-?monthly)\b",
+       cased=("annual", "yearly", "quarterly", "monthly", "weekly", "daily", "nightly", "hourly"),
+       starts=r"[abdhmnqswy]")
 def _frequency(m: re.Match, line: str) -> _Cand | None:
     return _Cand(m.start(), m.end(), "SET", _fixed(_FREQUENCIES[m["w"].replace("-", "")]), extendable=False)
 
@@ -1678,6 +1756,21 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 _CLAUSE_BREAK = re.compile(r"[;:]\s|\s[—–]\s|,\s+(?:and|but|while|whereas|although|though)\s")
 _OTHER_CLAUSE = 80  # a marker in another clause counts as this much farther away
+_UNTIL_BEFORE = re.compile(r"(?i)\b(?:until|till)\s+(?:next\s+|this\s+)?$")
+_BE_BEFORE = re.compile(r"(?i)\bbe\s+$")
+#: :data:`_FUTURE` without its case-insensitive flag, to search a sentence in lower case with
+#: (see :func:`_folded`): several times cheaper than the case-insensitive search.
+_FUTURE_FOLDED = _lower_twin(_FUTURE)
+
+
+def _future_markers(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The spans of the matches of :data:`_FUTURE` in ``text[lo:hi]`` (as ``finditer(text, lo,
+    hi)`` finds them), found in lower case. ``text`` is a text as :func:`find_timexes` scans it;
+    the character before ``lo`` is lowered with the rest, for ``\\b`` to see it as the search
+    from ``lo`` does (the pattern looks no farther back)."""
+    base = lo - 1 if lo else 0
+    lower = text[base:hi].lower()
+    return [(match.start() + base, match.end() + base) for match in _FUTURE_FOLDED.finditer(lower, lo - base)]
 
 
 def _tense(text: str, start: int, end: int) -> str:
@@ -1688,34 +1781,39 @@ def _tense(text: str, start: int, end: int) -> str:
     farther away; a sentence with no marker is "present". "until Friday" looks ahead whatever
     the verb.
     """
-    if re.search(r"(?i)\b(?:until|till)\s+(?:next\s+|this\s+)?$", text[max(0, start - 12):start]):
+    if _UNTIL_BEFORE.search(text[max(0, start - 12):start]):
         return "future"
     lo, hi = _sentence_bounds(text, start, end)
     breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text, lo, hi)]
+    markers = [(first, last, "future") for first, last in _future_markers(text, lo, hi)]
+    markers += [(match.start(), match.end(), "past") for match in _past_markers(text, lo, hi)]
     best, tense = None, "present"
-    for matches, name in ((_FUTURE.finditer(text, lo, hi), "future"), (_past_markers(text, lo, hi), "past")):
-        for match in matches:
-            if match.end() > start and match.start() < end:
-                continue
-            passive = re.search(r"(?i)\bbe\s+$", text[max(0, match.start() - 4):match.start()])
-            if name == "past" and passive:
-                continue  # "should be completed" looks ahead
-            distance = start - match.end() if match.end() <= start else match.start() - end
-            low, high = sorted((match.start(), start))
-            if any(low < b < high for b in breaks):
-                distance += _OTHER_CLAUSE
-            if best is None or distance < best:
-                best, tense = distance, name
+    for first, last, name in markers:
+        if last > start and first < end:
+            continue
+        if name == "past" and _BE_BEFORE.search(text[max(0, first - 4):first]):
+            continue  # "should be completed" looks ahead
+        distance = start - last if last <= start else first - end
+        low, high = (first, start) if first < start else (start, first)
+        if breaks and any(low < b < high for b in breaks):
+            distance += _OTHER_CLAUSE
+        if best is None or distance < best:
+            best, tense = distance, name
     return tense
 
 
 def _select(cands: list[_Cand]) -> list[_Cand]:
     """Keep the longest candidates that do not overlap (ties: higher priority, then earlier)."""
     chosen: list[_Cand] = []
-    for cand in sorted(cands, key=lambda c: (-c.length, -c.priority, c.start)):
-        if not any(cand.start < other.end and other.start < cand.end for other in chosen):
+    for cand in sorted(cands, key=lambda c: (c.start - c.end, -c.priority, c.start)):
+        start, end = cand.start, cand.end
+        for other in chosen:
+            if start < other.end and other.start < end:
+                break
+        else:
             chosen.append(cand)
-    return sorted(chosen, key=lambda c: c.start)
+    chosen.sort(key=operator.attrgetter("start"))
+    return chosen
 
 
 _LINES = re.compile(r"[^\n]+")
@@ -1734,16 +1832,22 @@ def _scan(text: str) -> list[_Cand]:
                 matches = pattern.finditer(line)
             else:
                 # the case-sensitive search of the line in lower case finds where the matches
-                # are; each is then matched as written, for the handler to read
-                lower = line.lower() if lower is None else lower
-                matches = filter(None, (pattern.match(line, found.start()) for found in folded.finditer(lower)))
+                # are; each is then matched as written (below), for the handler to read
+                if lower is None:
+                    lower = line.lower()
+                matches = folded.finditer(lower)
             for match in matches:
+                if folded is not None:
+                    match = pattern.match(line, match.start())
                 if match.end() == match.start():
                     continue
                 found = handler(match, line)
-                for cand in found if isinstance(found, list) else (found,) if found else ():
+                if found is None:
+                    continue
+                for cand in found if isinstance(found, list) else (found,):
                     _move(cand, offset)
-                    cand.priority = max(cand.priority, priority)
+                    if cand.priority < priority:
+                        cand.priority = priority
                     cands.append(cand)
     return cands
 

@@ -1,0 +1,191 @@
+"""The shortcuts of the temporal tagger (``summarizer.dates``) change no result: each against the plain way.
+
+Like tests/test_speed_equivalence.py (whose reference scan and random lines these reuse), on the
+seed articles, lines written to exercise the rules, and random lines of words that the rules and
+their triggers look at (in odd cases, with odd white space).
+"""
+
+import random
+import re
+
+import pytest
+
+from summarizer import dates
+from tests.test_speed_equivalence import LINES, _plain, _random_lines, _reference_scan
+
+#: Words the rules and their triggers look at, some only nearly ("today", "days", "weekend").
+_VOCABULARY = (
+    "day days today Monday Mondays yesterday tomorrow week weeks weekend week-end month months "
+    "monthly year years yearly annual annually biannual semi-annual bi-weekly quarterly hourly "
+    "nightly daily Daily hour hours half-hour minute minutes second seconds night nights fortnight "
+    "quarter quarters decade decades century centuries millennium millennia time times sometimes the "
+    "The THE that same previous following next last past coming current recent recently lately "
+    "present presently moment being these now nowadays currently future term soon near long short ago "
+    "earlier before later after hence from between and or to - – about over almost nearly under some "
+    "roughly more than less at least up in excess of just well close a an A every each per other two "
+    "three Three 3 44 44-day 30-year 2.5 3,000 $ GB 30GB spring summer Summer autumn winter fall Fall "
+    "fallen fiscal financial FY FY09 justify 27.05.2025 3.5 1.2.3 7/8/07 1/2 12:30 3 pm p.m. AM UTC "
+    "GMT 1600 hrs noon 2020 2009 '09 1990s 70s his late early mid- end of beginning rest start whole "
+    "entire Q3 H2 first second-half , . ; ( ) ſince dayſ ſoon paſt İn"
+).split()
+#: Expressions the rules find (or nearly: "the day when", "a year old").
+_PHRASES = (
+    "the previous day|the following week|the next month|the same year|that day|that time|at that time|"
+    "the same time|the day before|the week after|the year earlier|ended the day|on the day|the day's|"
+    "the day when|late in the day|the rest of the week|end of the month|the entire year|the whole day|"
+    "the weekend|the past year|the last decade|the next century|the coming month|for the next year|"
+    "two years ago|several days later|three weeks earlier|a decade from now|five years hence|"
+    "every other week|twice a year|once every 3 months|each day|per hour|15 a year|for a year|for years|"
+    "over the years|in recent years|decades-long|minutes later|a year old|this week|last month|next year|"
+    "the current quarter|earlier this year|later this week|in the near future|the long term|very soon|"
+    "right now|now that|at present|these days|in recent times|more recently|in the past|recent history|"
+    "for the time being|at the moment|44-day|half an hour|a half day|a year and a half|two and a half years|"
+    "about three years|more than a decade|nearly 30 years|in excess of two weeks|up to five days|"
+    "over the past decade|between 60 and 90 days|two to three weeks|30GB, 75 hours|$3 years|a quarter|"
+    "two consecutive quarters|a single day|single-day|a second time|the first week of June|last March|"
+    "the same period last year|the same month a year ago|fiscal 2009|FY2010|the financial year|spring 2020|"
+    "last summer|Fall 2021|the fall|the winter of 2019|from 2009 to 2011|the 20th century|the fourth quarter"
+).split("|")
+_SPACES = (" ", " ", " ", "  ", "\t", "\u00a0", " \u2009")
+
+
+def _word_lines(seed: int, count: int) -> list[str]:
+    """Lines of 2 to 12 words of :data:`_VOCABULARY` and expressions of :data:`_PHRASES` (some in
+    capitals or title case), between random white space."""
+    rng = random.Random(seed)
+    lines = []
+    for _ in range(count):
+        words = []
+        for _ in range(rng.randint(2, 12)):
+            word = rng.choice(_PHRASES) if rng.random() < 0.3 else rng.choice(_VOCABULARY)
+            word = rng.choice((str, str, str, str.upper, str.title))(word)
+            words.append(re.sub(" ", lambda _: rng.choice(_SPACES), word))
+        line = "".join(word + rng.choice(_SPACES) for word in words)
+        lines.append(line.rstrip() if rng.random() < 0.5 else line)
+    return lines
+
+
+@pytest.fixture(scope="module")
+def lines(request):
+    """The lines of LINES and of the seed articles, and 3,000 lines of :data:`_VOCABULARY`."""
+    seeds = sorted((request.config.rootpath / "seeds").glob("*.txt"))
+    texts = ["\n".join(LINES)] + [path.read_text(encoding="utf-8") for path in seeds]
+    return [line for text in texts for line in text.splitlines() if line.strip()] + _word_lines(1, 3000)
+
+
+def test_triggers_pass_every_line_a_rule_matches(lines):
+    """The whole-word ``shape`` triggers (:func:`dates._whole_word`) and the others never keep a
+    rule from a line where its pattern matches."""
+    for line in lines:
+        tried = set(dates._rules_for(line))
+        for rule in dates._RULES:
+            if _plain(rule).search(line):
+                assert rule in tried, (rule.handler.__name__, line)
+
+
+def test_scan_of_word_lines_is_the_reference_scan(lines):
+    """Every rule on every line, as written, against ``_scan`` (triggers, lookaheads, lower-case
+    searches and the handlers' own shortcuts), a thousand lines at a time."""
+    for at in range(0, len(lines), 1000):
+        text = "\n".join(lines[at:at + 1000]).translate(dates._CASE_FOLD)  # as find_timexes scans it
+        fast = [(c.start, c.end, c.kind, c.priority, c.modifier) for c in dates._scan(text)]
+        assert fast == _reference_scan(text)
+
+
+def _prefixes(lines: list[str]) -> list[str]:
+    """Each line cut before each of its pieces (where a duration could begin), and random strings."""
+    cuts = [line[:match.start()] for line in lines for match in re.finditer(r"\S+", line)]
+    odd = _random_lines(21, 3000, "the past over  \t\u00a0in excess of-aboutUNDERx")
+    return cuts + odd + ["", " ", "about"]
+
+
+def test_prefix_searches_from_the_last_pieces_find_what_a_search_of_the_whole_finds(lines):
+    for before in _prefixes(lines):
+        for pattern, count in ((dates._FRAMED_BEFORE, 2), (dates._APPROX_BEFORE, 3)):
+            whole = pattern.search(before)
+            tail = pattern.search(before, dates._last_pieces(before, count))
+            expected = whole and (whole.span(), whole.groups())
+            assert (tail and (tail.span(), tail.groups())) == expected, before
+
+
+def test_pair_regex_is_skipped_only_where_it_cannot_match(lines):
+    windows = [before[-24:] for before in _prefixes(lines)]
+    windows += _random_lines(22, 3000, "between 60 AND To-–or 3\t\u00a0")
+    seen = 0
+    for window in windows:
+        if dates._PAIR_BEFORE.search(window):
+            assert window.rstrip().lower().endswith(dates._PAIR_JOINS), window
+            seen += 1
+    assert seen > 50
+
+
+def test_year_cues_in_lower_case_are_the_cues_as_written(lines):
+    windows = [before[-20:] for before in _prefixes(lines)]
+    cues = ("In", "SINCE", "Fiscal", "in the  year", "c.", "Mid-", "Nasdaq", "S&P", "$")
+    windows += [f"{lead}{cue} " for cue in cues for lead in ("", "x", "the ")]
+    windows += _random_lines(23, 3000, "In SiNCE c. fiscalMid-pre S&P$#( \t")
+    for window in windows:
+        window = window.translate(dates._CASE_FOLD)  # as find_timexes scans it
+        for pattern, folded in ((dates._YEAR_CUE, dates._YEAR_CUE_FOLDED),
+                                (dates._NOT_YEAR_BEFORE, dates._NOT_YEAR_BEFORE_FOLDED)):
+            expected = pattern.search(window)
+            found = folded.search(window.lower())
+            assert (expected and expected.span()) == (found and found.span()), window
+
+
+def test_future_markers_in_lower_case_are_the_case_insensitive_matches(lines):
+    rng = random.Random(24)
+    extra = ["It WILL rain; they Won’t go, she'll see, It Is To Begin, is due to VOTE, Scheduled, TO BE.",
+             "xwill willx swill, won't wo n’t, going   to, plans to, EXPECTS, upcoming-forthcoming."]
+    for line in lines + extra:
+        text = line.translate(dates._CASE_FOLD)
+        spans = [(0, len(text))] + [tuple(sorted((rng.randint(0, len(text)), rng.randint(0, len(text)))))
+                                    for _ in range(3)]
+        for lo, hi in spans:
+            expected = [match.span() for match in dates._FUTURE.finditer(text, lo, hi)]
+            assert dates._future_markers(text, lo, hi) == expected, (text, lo, hi)
+
+
+def _reference_tense(text: str, start: int, end: int) -> str:
+    """``_tense`` as first written: the case-insensitive search, and ``be`` looked for before every marker."""
+    if re.search(r"(?i)\b(?:until|till)\s+(?:next\s+|this\s+)?$", text[max(0, start - 12):start]):
+        return "future"
+    lo, hi = dates._sentence_bounds(text, start, end)
+    breaks = [m.start() for m in dates._CLAUSE_BREAK.finditer(text, lo, hi)]
+    best, tense = None, "present"
+    for matches, name in ((dates._FUTURE.finditer(text, lo, hi), "future"),
+                          (dates._past_markers(text, lo, hi), "past")):
+        for match in matches:
+            if match.end() > start and match.start() < end:
+                continue
+            passive = re.search(r"(?i)\bbe\s+$", text[max(0, match.start() - 4):match.start()])
+            if name == "past" and passive:
+                continue
+            distance = start - match.end() if match.end() <= start else match.start() - end
+            low, high = sorted((match.start(), start))
+            if any(low < b < high for b in breaks):
+                distance += dates._OTHER_CLAUSE
+            if best is None or distance < best:
+                best, tense = distance, name
+    return tense
+
+
+def test_tense_is_the_tense_as_first_written(lines):
+    rng = random.Random(25)
+    text = "\n".join(lines[:2000]).translate(dates._CASE_FOLD)
+    spans = [(c.start, c.end) for c in dates._scan(text)]
+    spans += [(at, at + rng.randint(0, 12)) for at in rng.sample(range(len(text) - 12), 2000)]
+    seen = set()
+    for start, end in spans:
+        tense = dates._tense(text, start, end)
+        assert tense == _reference_tense(text, start, end), (text[max(0, start - 80):end + 80], start, end)
+        seen.add(tense)
+    assert seen == {"past", "present", "future"}
+
+
+def test_memo_works_out_each_key_once_and_empties_when_full():
+    asked = []
+    memo = dates._Memo(lambda key: asked.append(key) or key * 2, 3)
+    assert [memo[key] for key in (1, 2, 1, 3, 2)] == [2, 4, 2, 6, 4]
+    assert asked == [1, 2, 3]
+    assert memo[4] == 8 and len(memo) == 1  # full at 3 keys: emptied, then 4 added

@@ -33,11 +33,28 @@ from .errors import ArticleNotFound, DatabaseUnavailable, SchemaTooNew
 from .migrations import migrations
 
 _SPACE = re.compile(r"\s+")
-#: A random article read costs about this many index probes (measured at 1M articles).
-RANDOM_READ_COST = 10
+#: A random read from disk costs about this many cached index probes (1M articles: ~0.1 ms
+#: against ~0.7 µs; from the OS page cache a read costs ~10 probes). Plans are costed for a cold
+#: cache: a name in up to ~450 articles has its 20 newest found from all its articles' dates,
+#: beyond that by walking articles newest first (warm, the walk costs at most ~30 ms).
+RANDOM_READ_COST = 100
+#: A walk of articles in date order stops after this many times the expected number of steps
+#: (at least ``WALK_FLOOR``, and at least what reading them would cost) and reads the name's
+#: articles instead, if they are few: a name whose articles all lie years back would otherwise
+#: walk most of the archive.
+WALK_SLACK = 4
+WALK_FLOOR = 2000
 #: Up to this many quotes of a speaker, a dossier reads them all; beyond, it walks articles in
-#: date order (a much-quoted speaker has quotes within the first few hundred).
+#: date order (a much-quoted speaker has quotes within the first few hundred). Reading each
+#: quote's date costs a random read from a cold cache: the cost rule of ``RANDOM_READ_COST``
+#: (five quotes in a million articles: ~220).
 FEW_QUOTES = 2000
+#: A dossier's related entities are counted in this many of the name's newest articles (cold:
+#: each is a random read of its mentions; 500 -> 200 keeps 94% of the top ten, 35 ms less).
+RELATED_ARTICLES = 200
+#: A CTE computed once (SQLite 3.35+ takes the hint; older ones do it anyway for a LIMITed
+#: subquery in a join, and do not know the word).
+_MATERIALIZED = "MATERIALIZED " if sqlite3.sqlite_version_info >= (3, 35, 0) else ""
 #: Search ranks at most this many matches, the newest (ranking every match of a common word
 #: in a million articles takes seconds).
 SEARCH_WINDOW = 5000
@@ -630,61 +647,124 @@ class Archive:
             list(names)).fetchone()
         return row[0]
 
-    def _seen_plan(self, names: Sequence[str], wanted: int, *, dates_only: bool = False) -> tuple[str, list[Any]]:
-        """FROM/WHERE of "articles that mention ``names``", by whichever side is cheaper.
+    def _total_articles(self) -> int:
+        return self.db.execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()[0]
 
-        Reading every article of a name costs ``k`` random row reads (``k`` its articles);
-        walking articles in date order until ``wanted`` of them match costs about
-        ``wanted * total / k`` index probes, each several times cheaper. So a rare name is found
-        from its mentions, a frequent one ("France", in 1 article in 10) by walking articles
-        newest (or oldest) first.
+    def _walk_budget(self, known: int, wanted: int) -> int | None:
+        """How many articles a walk in date order may step through to find ``wanted`` of
+        ``known`` (spread evenly, it takes ``wanted * total / known``); None: read all ``known``.
+
+        Reading every article of a name costs ``k`` random reads (``k`` its articles); walking
+        articles in date order until ``wanted`` of them match costs about ``wanted * total / k``
+        index probes, each ``RANDOM_READ_COST`` times cheaper. So a rare name is found from its
+        mentions, a frequent one ("France", in 1 article in 10) by walking articles newest (or
+        oldest) first.
         """
-        marks = ", ".join("?" * len(names))
-        known = self._articles_known(names)
-        total = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()[0]
-        if known * known * RANDOM_READ_COST <= max(wanted, 1) * total:
-            # a caller that reads only the dates reads them from a small index, not the big rows
-            hint = "INDEXED BY idx_articles_dates " if dates_only else ""
-            return (f"articles a {hint}WHERE a.id IN (SELECT article_id FROM mentions WHERE name IN ({marks}))",
-                    list(names))
-        return (f"articles a INDEXED BY idx_articles_seen WHERE EXISTS (SELECT 1 FROM mentions m "
-                f"WHERE m.article_id = a.id AND m.name IN ({marks}))", list(names))
+        total = self._total_articles()
+        wanted = max(wanted, 1)
+        if known * known * RANDOM_READ_COST <= wanted * total:
+            return None
+        # a few times the expected steps, and no fewer than reading would cost (then, at worst,
+        # a walk that finds too little and the read after it cost twice the cheaper of the two)
+        return max(WALK_FLOOR, WALK_SLACK * wanted * total // max(known, 1), known * RANDOM_READ_COST)
+
+    def _walk_fallback(self, known: int) -> bool:
+        """After a walk ran out of budget: True to read the ``known`` articles' dates instead,
+        False to walk on (a frequent name: reading all its articles would cost more than any walk)."""
+        return known * RANDOM_READ_COST <= self._total_articles()
+
+    @staticmethod
+    def _walk_sql(marks: str, descending: bool, budget: int | None) -> str:
+        """Ids of the articles that mention the names, walking ``idx_articles_seen`` in date
+        order through at most ``budget`` articles (None: all). Only ids are read: the walk never
+        touches an article's row (the date is the index's key)."""
+        order = " DESC" if descending else ""
+        return (f"SELECT w.id FROM (SELECT a.id FROM articles a INDEXED BY idx_articles_seen "
+                f"ORDER BY COALESCE(a.published_at, a.ingested_at){order}, a.id{order} LIMIT ?) w "
+                f"WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = w.id AND m.name IN ({marks}))")
+
+    def _read_source(self, marks: str) -> str:
+        """FROM/WHERE of the articles that mention the names, their dates from a small index."""
+        return (f"articles a INDEXED BY idx_articles_dates WHERE a.id IN "
+                f"(SELECT article_id FROM mentions WHERE name IN ({marks}))")
 
     @_locked
     def articles_mentioning(self, names: Sequence[str], *, limit: int | None = None) -> list[EntityArticle]:
         """Articles that mention any of ``names``, newest first (by publish date, then ingest)."""
         if not names:
             return []
-        source, params = self._seen_plan(names, limit or 1 << 62, dates_only=True)  # no limit: read them all
         marks = ", ".join("?" * len(names))
-        # the page's ids from the dates alone (small index pages), then only those rows: a rare
-        # name's other articles are never read from disk
+        seen = "COALESCE(a.published_at, a.ingested_at)"
+        known = self._articles_known(names)
+        budget = self._walk_budget(known, limit) if limit else None  # no limit: read them all
+        if budget is not None:
+            ids = [row[0] for row in self.db.execute(
+                f"{self._walk_sql(marks, True, budget)} LIMIT ?", [budget, *names, limit]).fetchall()]
+            if len(ids) < limit and self._walk_fallback(known):
+                budget = None  # not found near the newest end: the name's articles lie further back
+            elif len(ids) < limit:
+                ids = [row[0] for row in self.db.execute(
+                    f"{self._walk_sql(marks, True, None)} LIMIT ?", [-1, *names, limit]).fetchall()]
+        if budget is None:
+            # the page's ids from the dates alone (small index pages), then only those rows: a
+            # rare name's other articles are never read from disk
+            page = (f"SELECT a.id, {seen} AS seen FROM {self._read_source(marks)} "
+                    f"ORDER BY seen DESC, a.id DESC{' LIMIT ?' if limit else ''}")
+            params: list[Any] = [*names, *([limit] if limit else [])]
+        else:
+            page = f"SELECT a.id, {seen} AS seen FROM articles a WHERE a.id IN ({', '.join(map(str, ids))})"
+            params = []
         sql = (
-            f"WITH page AS (SELECT a.id, COALESCE(a.published_at, a.ingested_at) AS seen FROM {source} "
-            f"ORDER BY seen DESC, a.id DESC{' LIMIT ?' if limit else ''}) "
+            f"WITH page AS ({page}) "
             f"SELECT a.id, (SELECT COUNT(*) FROM mentions m WHERE m.article_id = a.id AND m.name IN ({marks})), "
             "a.title, a.source, a.published_at, a.ingested_at FROM page JOIN articles a ON a.id = page.id "
             "ORDER BY page.seen DESC, page.id DESC"
         )
-        params = [*params, *([limit] if limit else []), *names]
-        return [EntityArticle(*row) for row in self.db.execute(sql, params).fetchall()]
+        return [EntityArticle(*row) for row in self.db.execute(sql, [*params, *names]).fetchall()]
 
     @_locked
     def entity_span(self, names: Sequence[str]) -> tuple[str | None, str | None, int]:
         """(first seen, last seen, mentions) of ``names``; seen = publish dates (None if none known)."""
         if not names:
             return None, None, 0
-        source, params = self._seen_plan(names, 1, dates_only=True)
-        source += " AND a.published_at IS NOT NULL"
-        seen = "COALESCE(a.published_at, a.ingested_at)"  # = published_at here, and indexed
-        first = self.db.execute(f"SELECT a.published_at FROM {source} ORDER BY {seen}, a.id LIMIT 1",
-                                params).fetchone()
-        last = self.db.execute(f"SELECT a.published_at FROM {source} ORDER BY {seen} DESC, a.id DESC LIMIT 1",
-                               params).fetchone()
+        marks = ", ".join("?" * len(names))
+        known = self._articles_known(names)
+        budget = self._walk_budget(known, 1)
+        span = []
+        for descending in (False, True):
+            found, complete = None, False
+            if budget is not None:
+                found = self._first_published(marks, names, descending, budget)
+                if found is None and not self._walk_fallback(known):
+                    found, complete = self._first_published(marks, names, descending, None), True
+            if found is None and not complete:  # few articles (or none near this end): read all their dates
+                order = " DESC" if descending else ""
+                row = self.db.execute(
+                    f"SELECT a.published_at FROM {self._read_source(marks)} AND a.published_at IS NOT NULL "
+                    f"ORDER BY COALESCE(a.published_at, a.ingested_at){order}, a.id{order} LIMIT 1",
+                    list(names)).fetchone()
+                found = row[0] if row else None
+            span.append(found)
         mentions = self.db.execute(
-            f"SELECT COALESCE(SUM(mentions), 0) FROM entity_counts WHERE name IN ({', '.join('?' * len(names))})",
-            list(names)).fetchone()[0]
-        return (first[0] if first else None), (last[0] if last else None), mentions
+            f"SELECT COALESCE(SUM(mentions), 0) FROM entity_counts WHERE name IN ({marks})", list(names)).fetchone()[0]
+        return span[0], span[1], mentions
+
+    def _first_published(self, marks: str, names: Sequence[str], descending: bool, budget: int | None) -> str | None:
+        """The publish date of the first article (walking in date order) that mentions ``names``
+        and has one; None if none within ``budget`` articles. An article's date is read from
+        ``idx_articles_dates`` only once it matches: testing ``published_at`` in the walk itself
+        read every walked article's row (/who of a name in 839 articles, cold: 317 -> 15 ms)."""
+        walk = self.db.execute(self._walk_sql(marks, descending, budget), [budget or -1, *names])
+        try:
+            for (article_id,) in walk:
+                published = self.db.execute(
+                    "SELECT published_at FROM articles INDEXED BY idx_articles_dates WHERE id = ?",
+                    [article_id]).fetchone()[0]
+                if published is not None:
+                    return published
+            return None
+        finally:
+            walk.close()
 
     @_locked
     def count_articles_mentioning(self, names: Sequence[str]) -> int:
@@ -706,7 +786,7 @@ class Archive:
 
     @_locked
     def co_mentions(
-        self, names: Sequence[str], *, limit: int = 10, article_limit: int = 500,
+        self, names: Sequence[str], *, limit: int = 10, article_limit: int = RELATED_ARTICLES,
     ) -> list[tuple[str, str, int, int]]:
         """(name, type, mentions, articles) of other entities in the newest ``article_limit`` articles
         that mention ``names``."""
@@ -741,21 +821,36 @@ class Archive:
         marks = ", ".join("?" * len(names))
         quoted = self.db.execute(f"SELECT COUNT(*) FROM quotes WHERE speaker IN ({marks})", list(names)).fetchone()[0]
         seen = "COALESCE(a.published_at, a.ingested_at)"
-        if quoted <= FEW_QUOTES:
-            # few quotes: sort their articles by date from two indexes, then read the quotes of the
-            # newest ``limit`` articles only (each has one at least), not every quote's row
-            sql = (f"WITH newest AS (SELECT DISTINCT q.article_id, {seen} AS seen FROM quotes q "
-                   f"INDEXED BY idx_quotes_speaker_article JOIN articles a INDEXED BY idx_articles_dates "
-                   f"ON a.id = q.article_id WHERE q.speaker IN ({marks}) ORDER BY seen DESC, q.article_id DESC "
-                   f"LIMIT ?) SELECT q.text, q.article_id, q.speaker FROM newest JOIN quotes q "
-                   f"ON q.article_id = newest.article_id AND q.speaker IN ({marks}) "
-                   f"ORDER BY newest.seen DESC, newest.article_id DESC, q.start LIMIT ?")
-            return [tuple(row) for row in self.db.execute(sql, [*names, limit, *names, limit]).fetchall()]
-        # a much-quoted speaker: walk articles newest first until enough quotes turn up
-        sql = (f"SELECT q.text, q.article_id, q.speaker FROM articles a INDEXED BY idx_articles_seen "
-               f"JOIN quotes q ON q.article_id = a.id AND q.speaker IN ({marks}) "
-               f"ORDER BY {seen} DESC, a.id DESC, q.start LIMIT ?")
-        return [tuple(row) for row in self.db.execute(sql, [*names, limit]).fetchall()]
+        # few quotes are read (their articles' dates from two indexes); many, or a few in a big
+        # archive (a cold read each), by walking articles newest first until ``limit`` quoted
+        # ones turn up (each has a quote at least), within a budget of steps
+        read_all = quoted <= FEW_QUOTES and self._walk_fallback(quoted)
+        budget = self._walk_budget(quoted, limit) if quoted <= FEW_QUOTES else max(
+            WALK_FLOOR, WALK_SLACK * limit * self._total_articles() // quoted)
+        if budget is not None:
+            walk = (f"SELECT w.id FROM (SELECT a.id FROM articles a INDEXED BY idx_articles_seen "
+                    f"ORDER BY {seen} DESC, a.id DESC LIMIT ?) w WHERE EXISTS (SELECT 1 FROM quotes q "
+                    f"INDEXED BY idx_quotes_speaker_article WHERE q.speaker IN ({marks}) AND q.article_id = w.id) "
+                    f"LIMIT ?")
+            ids = [row[0] for row in self.db.execute(walk, [budget, *names, limit]).fetchall()]
+            if len(ids) < limit and not read_all:  # walk on to the oldest
+                ids = [row[0] for row in self.db.execute(walk, [-1, *names, limit]).fetchall()]
+            if len(ids) == limit or not read_all:
+                rank = {article_id: i for i, article_id in enumerate(ids)}
+                rows = self.db.execute(
+                    f"SELECT q.text, q.article_id, q.speaker, q.start FROM quotes q WHERE q.article_id IN "
+                    f"({', '.join(map(str, ids))}) AND q.speaker IN ({marks})", list(names)).fetchall()
+                rows.sort(key=lambda row: (rank[row[1]], row[3]))
+                return [tuple(row[:3]) for row in rows[:limit]]
+        # few quotes: sort their articles by date from two indexes, then read the quotes of the
+        # newest ``limit`` articles only (each has one at least), not every quote's row
+        sql = (f"WITH newest AS (SELECT DISTINCT q.article_id, {seen} AS seen FROM quotes q "
+               f"INDEXED BY idx_quotes_speaker_article JOIN articles a INDEXED BY idx_articles_dates "
+               f"ON a.id = q.article_id WHERE q.speaker IN ({marks}) ORDER BY seen DESC, q.article_id DESC "
+               f"LIMIT ?) SELECT q.text, q.article_id, q.speaker FROM newest JOIN quotes q "
+               f"ON q.article_id = newest.article_id AND q.speaker IN ({marks}) "
+               f"ORDER BY newest.seen DESC, newest.article_id DESC, q.start LIMIT ?")
+        return [tuple(row) for row in self.db.execute(sql, [*names, limit, *names, limit]).fetchall()]
 
     @_locked
     def events(
@@ -1173,16 +1268,18 @@ class Archive:
         oldest = self.db.execute(
             "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
             [quoted, SEARCH_WINDOW - 1]).fetchone()
-        # rank inside the full-text index, then read rows and build snippets for the page only
+        # rank inside the full-text index, then read rows and build snippets for the page only.
+        # bm25 runs once, in ``page``: FTS5 recomputes its statistics (a pass over each word's
+        # whole doclist) on every lookup, so ranking again per row of the page cost 6 such passes
+        # (a 3-word query: 140 -> 45 ms with a warm cache). CROSS JOIN keeps the page driving.
         sql = (
-            "SELECT articles.*, snippet(articles_fts, 1, '«', '»', '…', 16) AS snippet, "
-            "bm25(articles_fts, 5.0, 1.0) AS rank "
-            "FROM articles_fts JOIN articles ON articles.rowid = articles_fts.rowid "
-            "WHERE articles_fts MATCH ? AND articles_fts.rowid IN ("
-            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ? "
-            "ORDER BY bm25(articles_fts, 5.0, 1.0) LIMIT ? OFFSET ?) ORDER BY rank"
+            f"WITH page AS {_MATERIALIZED}(SELECT rowid AS id, bm25(articles_fts, 5.0, 1.0) AS rank "
+            "FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ? ORDER BY rank LIMIT ? OFFSET ?) "
+            "SELECT articles.*, snippet(articles_fts, 1, '«', '»', '…', 16) AS snippet, page.rank AS rank "
+            "FROM page CROSS JOIN articles_fts ON articles_fts.rowid = page.id AND articles_fts MATCH ? "
+            "CROSS JOIN articles ON articles.rowid = page.id ORDER BY page.rank, page.id"
         )
-        cursor = self.db.execute(sql, [quoted, quoted, oldest[0] if oldest else 0, limit, offset])
+        cursor = self.db.execute(sql, [quoted, oldest[0] if oldest else 0, limit, offset, quoted])
         columns = [c[0] for c in cursor.description]
         hits = []
         for values in cursor.fetchall():

@@ -60,7 +60,7 @@ import sys
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import wordlists
 from .sentences import Span
@@ -586,6 +586,25 @@ def _possessive(word: str) -> int:
     return 0
 
 
+#: ``_WORD_RE`` with the white space before each token as a first group: a token starts where
+#: the last one ended plus that white space (only white space lies between two tokens: ``\S``
+#: takes any other character), so no search for where it starts nor match object is needed.
+_SPACED_WORD_RE = re.compile(r"(\s*+)(" + _WORD_RE.pattern + ")", re.UNICODE)
+
+#: text -> (word, cap, possessive cut, starter) of a token, for ``_tokens``: ``_shape``,
+#: ``_possessive`` and ``_STARTERS`` asked once per word, not per token (a plain dict: cheaper
+#: to ask than a cached function).
+_FACTS: dict[str, tuple[bool, bool, int, bool]] = {}
+
+
+def _word_facts(word: str) -> tuple[bool, bool, int, bool]:
+    """Work out and remember the ``_FACTS`` of a word not seen yet."""
+    if len(_FACTS) >= 1 << 17:  # a bound on the memory, as ``_shape``'s cache has
+        _FACTS.clear()
+    facts = _FACTS[word] = (*_shape(word), _possessive(word), word in _STARTERS)
+    return facts
+
+
 def _tokens(text: str, span: Span) -> list[_Token]:
     """The tokens of one sentence, possessives split off ("France’s" -> "France" + "’s").
 
@@ -594,30 +613,33 @@ def _tokens(text: str, span: Span) -> list[_Token]:
     tokens: list[_Token] = []
     append = tokens.append
     expect_initial = True
-    find = text.find
     end = span.start
     new = object.__new__
-    for word in _WORD_RE.findall(text, span.start, span.end):
-        # only white space lies between two tokens (``\S`` takes any other character), so
-        # the token starts where its text is next found: cheaper than a match object each
-        start = find(word, end)
+    facts = _FACTS.get
+    for space, word in _SPACED_WORD_RE.findall(text, span.start, span.end):
+        start = end + len(space)
         end = start + len(word)
-        cut = _possessive(word) if "’" in word or "'" in word else 0
+        is_word, cap, cut, starter = facts(word) or _word_facts(word)
         if cut:  # the head of a possessive is a word: _WORD_RE starts those with a letter or digit
             append(_Token(word[:cut], start, start + cut, expect_initial, len(tokens)))
             expect_initial = False
             word, start = word[cut:], start + cut
+            is_word, cap, _, starter = facts(word) or _word_facts(word)
         # _Token(word, start, end, initial, len(tokens)), every slot set here with no call of
         # __init__: some 40% cheaper, and nearly every token is made here
         token = new(_Token)
-        token.text, token.start, token.end, token.index = word, start, end, len(tokens)
-        token.word, token.cap = _shape(word)
-        if token.word:
+        token.text = word
+        token.start = start
+        token.end = end
+        token.index = len(tokens)
+        token.word = is_word
+        token.cap = cap
+        if is_word:
             token.initial = expect_initial
             expect_initial = False
         else:
             token.initial = False
-            if word in _STARTERS:
+            if starter:
                 expect_initial = True
         append(token)
     return tokens
@@ -645,11 +667,15 @@ def _runs(tokens: list[_Token], text: str) -> list[list[_Token]]:
         while j < n:
             nxt = tokens[j]
             prev = run[-1]
-            gap = text[prev.end : nxt.start]
-            if "\n" in gap or len(gap) > 2:
+            # the white space between the two (its length: no slice of the text is needed for that)
+            gap = nxt.start - prev.end
+            if gap > 2 or gap and "\n" in text[prev.end : nxt.start]:
                 break
-            initial = len(prev.text) == 1 and prev.text.isupper()
-            if nxt.text == "." and not gap and (prev.text in _DOT_ABBREVIATIONS or initial):
+            if (
+                nxt.text == "."
+                and not gap
+                and (prev.text in _DOT_ABBREVIATIONS or len(prev.text) == 1 and prev.text.isupper())
+            ):
                 prev.end += 1
                 prev.text += "."
                 j += 1
@@ -714,17 +740,22 @@ class _Doc:
             named_capitals: set[str] = set()
             self.capitals.append(named_capitals)
             for k, token in enumerate(tokens):
-                word = token.text
-                if word[:1].islower():
+                word = token.text  # never empty: ``word[0]`` is ``word[:1]``
+                if token.cap:
+                    if word[0].islower():
+                        add_lower(word)  # "iPhone"
+                    elif not token.initial:
+                        add_mid_cap(word)
+                    # every capital and given name is capitalised (a test checks the lists):
+                    # only a capitalised token can be one, and most tokens are not
+                    if word in capital_cities:
+                        named_capitals.add(word)
+                    if word in given_names and k < last:
+                        after = tokens[k + 1]
+                        if after.cap and not after.initial and (k + 1 == last or not tokens[k + 2].cap):
+                            self.surnames.add(after.text)
+                elif word[0].islower():
                     add_lower(word)
-                elif token.cap and not token.initial:
-                    add_mid_cap(word)
-                if word in capital_cities:
-                    named_capitals.add(word)
-                if word in given_names and k < last:
-                    after = tokens[k + 1]
-                    if after.cap and not after.initial and (k + 1 == last or not tokens[k + 2].cap):
-                        self.surnames.add(after.text)
                 if token.word:
                     size = len(word)
                     if size > 1:
@@ -768,14 +799,14 @@ class _Cand:
     canonical: str = ""
     form: str = "name"
     titled: bool = False
+    # where the name starts and ends: ``tokens[0].start`` and ``tokens[-1].end``, kept as fields
+    # (read some 600 times an article: a property each time cost more); ``_strip_suffix``,
+    # the one place that changes ``tokens``, sets ``end`` again
+    start: int = field(init=False)
+    end: int = field(init=False)
 
-    @property
-    def start(self) -> int:
-        return self.tokens[0].start
-
-    @property
-    def end(self) -> int:
-        return self.tokens[-1].end
+    def __post_init__(self) -> None:
+        self.start, self.end = self.tokens[0].start, self.tokens[-1].end
 
     def surface(self, text: str) -> str:
         return text[self.start : self.end]
@@ -843,7 +874,7 @@ def _split_run(doc: _Doc, run: list[_Token], tokens: list[_Token]) -> list[tuple
     while run and (
         run[0].text in _NAME_STOP
         or (run[0].initial and doc.common_word(run[0].text) and not _known_name(doc, run))
-        or _plain_word_before_of(doc, run)
+        or (run[0].initial and _plain_word_before_of(doc, run))  # (False for a word not initial)
         or (
             run[0].initial
             and len(run) > 1
@@ -930,11 +961,20 @@ def _known_name(doc: _Doc, run: list[_Token]) -> bool:
     return doc.mid_caps.get(first, 0) > 0
 
 
+_TITLE_WORDS = TITLE_HEADS | TITLE_MODIFIERS
+
+
 def _split_titles(doc: _Doc, piece: list[_Token]) -> list[tuple[list[_Token], str, bool]]:
     """ "Azerbaijani President Ilham Aliyev" -> [("Azerbaijani", MOD), ("Ilham Aliyev", PER, titled)]."""
+    if len(piece) == 1:
+        # one word (most pieces): a bare title ("President"), or a name, which is what the rules
+        # below come to for one word, in a step
+        return [] if piece[0].text.rstrip(".") in TITLE_HEADS else [(piece, "", False)]
     for k in range(len(piece)):
         if k and piece[k - 1].text in _CONNECTORS:
             break  # "Royal Courts of Justice": a title word inside a name
+        if piece[k].text.rstrip(".") not in _TITLE_WORDS:
+            continue  # no title starts here: what ``_title_run`` says first, without a call
         length = _title_run(piece, k)
         if not length:
             continue
@@ -1024,7 +1064,9 @@ def _not_names() -> frozenset[str]:
     return frozenset(words)
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _acronym(name: str) -> bool:
+    """ "NATO", "U.S.", "AT&T"; memoised (asked several times of most names)."""
     letters = name.replace(".", "").replace("&", "")
     return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
 
@@ -1036,14 +1078,6 @@ def _type_name(doc: _Doc, cand: _Cand, hint: str, tokens: list[_Token]) -> None:
     cand.canonical = name
     last, first = words[-1], words[0]
     gaz = doc.gaz
-    found = _gazetteer_type(doc, name)
-    prev = tokens[cand.index - 1].text if cand.index > 0 else ""
-    # a role or organisation noun just before: "analyst Paul Nesbit", "Automaker GM" (sentence start)
-    cue_before = prev[:1].islower() or (cand.index > 0 and tokens[cand.index - 1].initial)
-    prev2 = tokens[cand.index - 2].text if cand.index > 1 else ""
-    after = cand.index + len(cand.tokens)
-    nxt = tokens[after].text if after < len(tokens) else ""
-    nxt2 = tokens[after + 1].text if after + 1 < len(tokens) else ""
 
     def set_(kind: str, strength: int, canonical: str | None = None, form: str = "name") -> None:
         cand.type, cand.strength, cand.form = kind, strength, form
@@ -1053,6 +1087,8 @@ def _type_name(doc: _Doc, cand: _Cand, hint: str, tokens: list[_Token]) -> None:
     if hint == "PER":
         cand.titled = True
         return set_("PER", 3)
+    # (the evidence is looked up as the rules come to it: most names are typed by the first ones)
+    found = _gazetteer_type(doc, name)
     if found:
         return set_(found[0], 3, found[1], found[2])
     if any(map(str.isdigit, name)) or (first[:1].islower() and first[:1].isalpha()):
@@ -1066,6 +1102,14 @@ def _type_name(doc: _Doc, cand: _Cand, hint: str, tokens: list[_Token]) -> None:
             return set_("ORG", 3)
     if last in LOC_WORDS and len(words) > 1:
         return set_("LOC", 3)
+    # the context: the words before and after the name
+    prev = tokens[cand.index - 1].text if cand.index > 0 else ""
+    # a role or organisation noun just before: "analyst Paul Nesbit", "Automaker GM" (sentence start)
+    cue_before = prev[:1].islower() or (cand.index > 0 and tokens[cand.index - 1].initial)
+    prev2 = tokens[cand.index - 2].text if cand.index > 1 else ""
+    after = cand.index + len(cand.tokens)
+    nxt = tokens[after].text if after < len(tokens) else ""
+    nxt2 = tokens[after + 1].text if after + 1 < len(tokens) else ""
     if prev.lower() in ROLE_NOUNS and cue_before and _personish(doc, cand.tokens):
         return set_("PER", 3)
     if prev in ("Mr", "Mrs", "Ms", "Dr", "Mr.", "Mrs.", "Ms.", "Dr."):
@@ -1227,6 +1271,7 @@ def _strip_suffix(doc: _Doc, cand: _Cand) -> None:
     if match and match.group(1)[:1].isupper():
         head = match.group(1)
         cand.tokens[-1] = _Token(head, token.start, token.start + len(head), token.initial)
+        cand.end = cand.tokens[-1].end
 
 
 def _metonym(doc: _Doc, cand: _Cand, tokens: list[_Token], capitals_in_sentence: set[str]) -> str | None:
@@ -1302,7 +1347,7 @@ def extract_entities(text: str, sentences: Sequence[Span]) -> list[Mention]:
                 word = cand.tokens[0].text
                 if len(cand.tokens) == 1 and word in _not_names():
                     continue
-                if all(len(t.text.rstrip(".")) < 2 for t in cand.tokens):
+                if len(word.rstrip(".")) < 2 and all(len(t.text.rstrip(".")) < 2 for t in cand.tokens):
                     continue  # "B C D": letters, not a name
                 if text[cand.end : cand.end + 1] == "$":
                     continue  # "US$ 40 billion", "A$": a currency sign, not the country
@@ -1439,23 +1484,22 @@ def _link_within(doc: _Doc, cands: list[_Cand]) -> list[Mention]:
                 and _abbreviates(nxt.canonical, cand.canonical)
             ):
                 acronyms[nxt.canonical] = cand.canonical
-    first_seen: dict[str, int] = {}
-    name_counts: Counter[str] = Counter()
-    for cand in cands:
-        first_seen.setdefault(cand.canonical, cand.start)
-        name_counts[cand.canonical] += 1
+    # where each name is first said (``cands`` are in order: going backwards, the last start
+    # written for a name is its first), and how often
+    first_seen = {cand.canonical: cand.start for cand in reversed(cands)}
+    name_counts = Counter([cand.canonical for cand in cands])
     mentions: list[Mention] = []
     for cand in cands:
         name = cand.canonical
         kind = cand.type
         if cand.form == "name":
             if len(cand.tokens) == 1 or (cand.titled and len(cand.tokens) == 1):
-                key = _fold(cand.tokens[-1].text)
-                fulls = [entry for entry in full_by_last.get(key, ()) if entry[1] != name]
+                entries = full_by_last.get(_fold(cand.tokens[-1].text))
+                fulls = [entry for entry in entries if entry[1] != name] if entries else []
                 if fulls and kind in ("PER", "ORG", "MISC") or (fulls and cand.strength < 3):
                     before = [entry for entry in fulls if entry[0] < cand.start] or fulls
-                    counts = Counter(full for _, full in before)
-                    name = before[-1][1] if len(counts) > 1 else next(iter(counts))
+                    # the last full name said before (when only one is, that one: the same)
+                    name = before[-1][1]
                     kind = "PER"
                 elif (
                     len(full_by_first.get(_fold(cand.tokens[0].text), ())) == 1
@@ -1476,8 +1520,16 @@ def _link_within(doc: _Doc, cands: list[_Cand]) -> list[Mention]:
                 name = acronyms[name]
             if kind == "ORG":
                 name = _strip_legal_suffix(name)
-        mentions.append(Mention(cand.surface(text), name, kind, cand.start, cand.end, cand.form))
+        mentions.append(_mention(text[cand.start : cand.end], name, kind, cand.start, cand.end, cand.form))
     return _dedupe(mentions)
+
+
+def _mention(text: str, name: str, kind: str, start: int, end: int, form: str) -> Mention:
+    """``Mention(text, name, kind, start, end, form)``, its fields set with no call of the frozen
+    dataclass's ``__init__`` (an ``object.__setattr__`` call a field): half the cost."""
+    mention = object.__new__(Mention)
+    mention.__dict__.update(text=text, name=name, type=kind, start=start, end=end, form=form)
+    return mention
 
 
 def _abbreviates(short: str, long: str) -> bool:
@@ -1497,7 +1549,9 @@ def _abbreviates(short: str, long: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _strip_legal_suffix(name: str) -> str:
+    """ "Chrysler LLC" -> "Chrysler"; memoised (asked for every organisation's mention)."""
     words = name.split()
     while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
         words = words[:-1]

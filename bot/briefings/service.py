@@ -50,7 +50,7 @@ DOSSIER_ARTICLES = 20
 #: Seconds an entity index is kept while articles are added (see ``Briefings._entity_index``).
 ENTITY_INDEX_TTL = 60.0
 #: A timeline reads at most this many dated mentions, the latest ones; a period reaches earlier.
-TIMELINE_WINDOW = 500
+TIMELINE_WINDOW = 200
 #: A timeline counts the dated mentions it leaves out up to this many ("at least N" beyond).
 TIMELINE_COUNT_CAP = 10_000
 #: A digest lists the dated events of at most this many of its period's event mentions, the

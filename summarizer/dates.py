@@ -47,7 +47,7 @@ import calendar
 import functools
 import operator
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -106,7 +106,10 @@ def _season_span(year: int, code: str) -> tuple[date, date]:
     return date(year, first, 1), _month_end(year, last)
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def _raw_span(value: str) -> tuple[date, date] | None:
+    """The first and last day of a TimeML date value, without modifier. Memoised (asked for again
+    and again as dates are resolved and sorted; the same few values come back)."""
     try:
         if match := _VALUE.match(value):
             year = int(match["year"])
@@ -342,12 +345,16 @@ def _from_anchor(unit: str, n: int, fallback: bool = True) -> Resolver:
 _NEAR_DAYS = 60  # a date this far on the other side of the reference can still be meant
 
 
-def _pick_year(span_of: Callable[[int], tuple[date, date] | None], ref: date, tense: str) -> int:
+def _pick_year(span_of: Callable[[int], tuple[date, date] | None], ref: date,
+               tense: Callable[[], str]) -> int:
     """The year of an expression written without one ("May 27", "October", "the fourth quarter").
 
     News style leaves the year out for dates of the current year, so the reference date's year
     wins unless the tense points the other way and that occurrence lies more than two months on
     the wrong side of the reference (then the year before or after).
+
+    ``tense()`` (:attr:`_Context.tense`) is asked for only where the answer depends on it: working
+    it out costs more than the rest of resolving, and most dates come out the same in every tense.
     """
     this = span_of(ref.year)
     if this is None:
@@ -355,17 +362,23 @@ def _pick_year(span_of: Callable[[int], tuple[date, date] | None], ref: date, te
     first, last = this
     if first <= ref <= last:
         return ref.year
-    if tense == "past" and first > ref + timedelta(days=_NEAR_DAYS):
-        return ref.year - 1
-    if tense == "future" and last < ref - timedelta(days=_NEAR_DAYS):
-        return ref.year + 1
-    if tense == "present":
+    # the year in the past and in the future tense (in any other, the reference date's year)
+    past = ref.year - 1 if first > ref + timedelta(days=_NEAR_DAYS) else ref.year
+    future = ref.year + 1 if last < ref - timedelta(days=_NEAR_DAYS) else ref.year
+
+    def present() -> int:  # the nearest occurrence (the reference date's year on a tie)
+        spans = {ref.year - 1: span_of(ref.year - 1), ref.year: this, ref.year + 1: span_of(ref.year + 1)}
+
         def distance(year: int) -> tuple[int, bool]:
-            first, last = span_of(year)
+            first, last = spans[year]
             return min(abs((first - ref).days), abs((last - ref).days)), year != ref.year
 
-        return min((y for y in (ref.year - 1, ref.year, ref.year + 1) if span_of(y)), key=distance)
-    return ref.year
+        return min((y for y, span in spans.items() if span), key=distance)
+
+    if past == future and present() == past:
+        return past
+    which = tense()
+    return past if which == "past" else future if which == "future" else present()
 
 
 def _calendar_date(month: int, day: int | None, year: int | None) -> Resolver:
@@ -390,7 +403,7 @@ def _calendar_date(month: int, day: int | None, year: int | None) -> Resolver:
             return fmt(ctx.year_hint), ctx.hint_explicit
         if ctx.reference is None:
             return None, False
-        return fmt(_pick_year(span_of, ctx.reference, ctx.tense)), False
+        return fmt(_pick_year(span_of, ctx.reference, lambda: ctx.tense)), False
 
     return resolve
 
@@ -408,7 +421,7 @@ def _part_of_year(code: str, year: int | None = None, relative: int | None = Non
             return None, False
         if relative is not None:
             return f"{ref.year + relative}-{code}", False
-        return f"{_pick_year(lambda y: _raw_span(f'{y}-{code}'), ref, ctx.tense)}-{code}", False
+        return f"{_pick_year(lambda y: _raw_span(f'{y}-{code}'), ref, lambda: ctx.tense)}-{code}", False
 
     return resolve
 
@@ -579,6 +592,7 @@ _GLOBAL_FLAGS = re.compile(r"^\(\?[aiLmsux]+\)")
 _SPANNING = re.compile(r"\\[sSWDBAZ]|\[\^|\(\?[=!<]|[.^$](?![^\[]*\])")
 #: Characters that a case-insensitive regex takes for an ASCII letter but ``str.lower`` does not.
 _CASE_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+_CASE_FOLD_CHARS = "".join(map(chr, _CASE_FOLD))  # the same three characters, to look for
 #: What in a pattern may name a letter: a letter that is not part of an escape (``\b``, ``\S``)
 #: or of a group's name (``(?P<u>``, ``(?P=sep)``), or a scoped flag that turns ``i`` off.
 _PATTERN_LETTER = re.compile(r"\\.|\(\?P<\w+>|\(\?P=\w+\)|(\(\?[a-z]*-[a-z]*i)|([^\W\d_])")
@@ -587,7 +601,16 @@ _PATTERN_LETTER = re.compile(r"\\.|\(\?P<\w+>|\(\?P=\w+\)|(\(\?[a-z]*-[a-z]*i)|(
 def fold_case(text: str) -> str:
     """``text`` in lower case, so that a substring test on it finds an ASCII word wherever an
     ``(?i)`` regex would (which also takes "ſ" for "s", "ı" and "İ" for "i")."""
-    return text.lower() if text.isascii() else text.translate(_CASE_FOLD).lower()
+    return _fold_odd_letters(text).lower()
+
+
+def _fold_odd_letters(text: str) -> str:
+    """``text`` with "ſ", "ı" and "İ" turned into the ASCII letters an ``(?i)`` regex takes them
+    for (one character each: the offsets stay). ``str.translate`` looks up every character, so a
+    few substring tests come first: in nearly every text none of the three is there."""
+    if text.isascii() or not any(char in text for char in _CASE_FOLD_CHARS):
+        return text
+    return text.translate(_CASE_FOLD)
 
 
 def _rule(
@@ -832,7 +855,8 @@ def _month_alone(m: re.Match, line: str) -> _Cand | None:
 
 
 @_rule(rf"(?i:\bthe\s+)(?P<o>(?i:first|second|third|fourth|last|final))\s+(?i:week)\s+of\s+"
-       rf"(?P<m>{_MONTH_FULL})(?:{_COMMA}(?P<y>{_YEAR4}))?\b", priority=3, cased=_T_MONTH, starts=r"(?i:[t])")
+       rf"(?P<m>{_MONTH_FULL})(?:{_COMMA}(?P<y>{_YEAR4}))?\b", priority=3,
+       shape=_whole_word("week"), starts=r"(?i:[t])")  # "week": in fewer lines than the months
 def _week_of_month(m: re.Match, line: str) -> _Cand | None:
     month = _month(m["m"])
     ordinal = m["o"].lower()
@@ -1175,7 +1199,7 @@ def _weekday(m: re.Match, line: str) -> _Cand | None:
             delta = delta - 7 if delta >= 0 else delta
         elif rel in ("next", "coming"):
             delta = delta + 7 if delta <= 0 else delta
-        elif rel != "this":
+        elif rel != "this" and delta:  # (the reference date's own weekday is that day in any tense)
             back, ahead = (delta - 7 if delta > 0 else delta), (delta + 7 if delta < 0 else delta)
             if ctx.tense == "future":
                 delta = ahead
@@ -1280,7 +1304,7 @@ def _anaphoric(m: re.Match, line: str) -> _Cand | None:
     if phrase == "the weekend":  # the one just gone, unless the sentence looks ahead
 
         def weekend(ref: date, ctx: _Context) -> str:
-            return _shift(ref, "weekend", 0 if ctx.tense == "future" or ref.weekday() >= 5 else -1)
+            return _shift(ref, "weekend", 0 if ref.weekday() >= 5 or ctx.tense == "future" else -1)
 
         return _Cand(start, m.end(), "DATE", _from_reference(weekend))
     if phrase in ("that time", "the same time"):
@@ -1383,7 +1407,10 @@ def _temporal_adjective(m: re.Match, line: str) -> _Cand | None:
        rf"|\b(?P<h2>[01]\d|2[0-3])(?P<mi3>[0-5]\d)\s*(?P<tz2>UTC|GMT|Z|hrs|hours)\b"
        rf"|\b(?P<h3>1[0-2]|0?[1-9])\s*(?P<ap3>[ap]\.m\.|[ap]m\b)(?:\s*\(?(?P<tz3>{_ZONES})\)?)?"
        rf"|\b(?P<noon>noon|midday|midnight)\b", priority=3, cased=("noon", "midday", "midnight"),
-       line_shape=r"\d(?::\d|\s*(?:UTC|GMT|Z|hrs|hours|[ap]\.?m))",
+       # a digit with ":" and a digit, or with a zone, "hrs" or "am" right after it or beginning
+       # the next piece (at a \b): tested once per piece, cheaper than a line_shape searched in
+       # every line, which cost more than the rule itself
+       shape=r"\d:\d|(?:\d|\b)(?:UTC|GMT|Z|hrs|hours|[ap][.]?m)",
        starts=r"[\dmn]")
 def _clock(m: re.Match, line: str) -> _Cand | None:
     if re.search(r"[$£€]\s*$", _before(line, m, 2)):
@@ -1506,7 +1533,8 @@ def _with_prefix(line: str, cand: _Cand) -> _Cand:
 
 @_rule(r"(?i)\bthe\s+(?P<rel>past|last|next|coming|previous|following)\s+"
        r"(?P<u>year|month|week|decade|century|day)\b(?!['’]s)(?!\s+(?:old|long))",
-       priority=1, shape=_whole_word("year", "month", "week", "decade", "century", "day"), starts=r"[t]")
+       priority=1, shape=_whole_word("past", "last", "next", "coming", "previous", "following"),
+       starts=r"[t]")  # these words are in fewer lines than the units
 def _the_past_unit(m: re.Match, line: str) -> _Cand | None:
     """ "the past year", "the last decade", "for the next month": durations, not dates."""
     rel, unit = m["rel"].lower(), m["u"].lower()
@@ -1735,14 +1763,15 @@ def _past_word(word: str) -> bool:
     return _PAST_WORD.fullmatch(word) is not None and _NOT_PAST.fullmatch(word) is None
 
 
-def _past_markers(text: str, lo: int, hi: int) -> list[re.Match]:
-    """The past-tense markers in ``text[lo:hi]``, less those of :data:`_NOT_PAST`.
+def _past_markers(text: str, lo: int, hi: int) -> Iterator[re.Match]:
+    """The past-tense markers in ``text[lo:hi]``, less those of :data:`_NOT_PAST`, found one by
+    one as they are asked for (:func:`_tense` may need only the first).
 
     The same matches as a ``(?i)\\b(?:...)\\b`` search for the words of :data:`_PAST_WORD` would
     find: each marker is a whole word, so each word is looked up once (:func:`_past_word`)
     instead of trying some hundred case-insensitive alternatives at every word.
     """
-    return [match for match in _WORD_START.finditer(text, lo, hi) if _past_word(match.group())]
+    return (match for match in _WORD_START.finditer(text, lo, hi) if _past_word(match.group()))
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -1784,15 +1813,21 @@ def _tense(text: str, start: int, end: int) -> str:
     if _UNTIL_BEFORE.search(text[max(0, start - 12):start]):
         return "future"
     lo, hi = _sentence_bounds(text, start, end)
+    # the markers that count: not in the span, nor a past form after "be" ("should be completed"
+    # looks ahead)
+    markers = [(first, last, "future") for first, last in _future_markers(text, lo, hi)
+               if not (last > start and first < end)]
+    past = ((match.start(), match.end(), "past") for match in _past_markers(text, lo, hi)
+            if not (match.end() > start and match.start() < end)
+            and not _BE_BEFORE.search(text[max(0, match.start() - 4):match.start()]))
+    if not markers:  # the nearest marker is a past one, if there is one: any will say so
+        return "past" if next(past, None) else "present"
+    markers += past
+    if all(name == "future" for _, _, name in markers):  # (the same: no distances to weigh)
+        return "future"
     breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text, lo, hi)]
-    markers = [(first, last, "future") for first, last in _future_markers(text, lo, hi)]
-    markers += [(match.start(), match.end(), "past") for match in _past_markers(text, lo, hi)]
     best, tense = None, "present"
     for first, last, name in markers:
-        if last > start and first < end:
-            continue
-        if name == "past" and _BE_BEFORE.search(text[max(0, first - 4):first]):
-            continue  # "should be completed" looks ahead
         distance = start - last if last <= start else first - end
         low, high = (first, start) if first < start else (start, first)
         if breaks and any(low < b < high for b in breaks):
@@ -1939,7 +1974,7 @@ def find_timexes(text: str, reference: date | None = None, language: str = "en",
         return []
     # the rules read "laſt ſummer" as a case-insensitive regex does ("last summer"): same length,
     # same offsets; what is returned is cut from the text as written
-    scan = text if text.isascii() else text.translate(_CASE_FOLD)
+    scan = _fold_odd_letters(text)
     cands = _scan(scan)
     if language and not language.startswith(("en", "und")):
         cands = [c for c in cands if re.fullmatch(r"[\d\s./–—()-]+", scan[c.start:c.end])]

@@ -7,6 +7,7 @@ their triggers look at (in odd cases, with odd white space).
 
 import random
 import re
+from collections import Counter
 
 import pytest
 
@@ -189,3 +190,112 @@ def test_memo_works_out_each_key_once_and_empties_when_full():
     assert [memo[key] for key in (1, 2, 1, 3, 2)] == [2, 4, 2, 6, 4]
     assert asked == [1, 2, 3]
     assert memo[4] == 8 and len(memo) == 1  # full at 3 keys: emptied, then 4 added
+
+
+def _reference_pick_year(span_of, ref, tense: str) -> int:
+    """``_pick_year`` as first written: the tense worked out first, for every date."""
+    this = span_of(ref.year)
+    if this is None:
+        return ref.year
+    first, last = this
+    if first <= ref <= last:
+        return ref.year
+    if tense == "past" and first > ref + dates.timedelta(days=dates._NEAR_DAYS):
+        return ref.year - 1
+    if tense == "future" and last < ref - dates.timedelta(days=dates._NEAR_DAYS):
+        return ref.year + 1
+    if tense == "present":
+        def distance(year):
+            first, last = span_of(year)
+            return min(abs((first - ref).days), abs((last - ref).days)), year != ref.year
+
+        return min((y for y in (ref.year - 1, ref.year, ref.year + 1) if span_of(y)), key=distance)
+    return ref.year
+
+
+def test_year_picked_without_the_tense_is_the_year_picked_with_it():
+    """``_pick_year`` asks for the tense only where the answer depends on it: in every tense, the
+    year of every day, month, quarter, half and season, on reference dates all over the calendar."""
+
+    def of_value(make):
+        return lambda year: (value := make(year)) and dates._raw_span(value)
+
+    def day(month, d):
+        def make(year):
+            try:
+                return dates.date(year, month, d).isoformat()
+            except ValueError:  # February 29 of a common year
+                return None
+        return make
+
+    span_ofs = [of_value(day(month, d)) for month in range(1, 13) for d in (1, 15, 28, 29, 30, 31)]
+    span_ofs += [of_value(lambda year, month=month: f"{year}-{month:02d}") for month in range(1, 13)]
+    span_ofs += [of_value(lambda year, code=code: f"{year}-{code}")
+                 for code in ("Q1", "Q2", "Q3", "Q4", "H1", "H2", "SP", "SU", "FA", "WI")]
+    refs = [dates.date(2023, 12, 31) + dates.timedelta(days=n) for n in range(0, 800, 3)]
+    asked = Counter()
+    for span_of in span_ofs:
+        for ref in refs:
+            for tense in ("past", "future", "present"):
+                def ask(tense=tense):
+                    asked[tense] += 1
+                    return tense
+                assert dates._pick_year(span_of, ref, ask) == _reference_pick_year(span_of, ref, tense)
+    assert len(asked) == 3  # and not always (the speed-up); the count is not the point
+
+
+@pytest.mark.parametrize("tense", ["past", "future", "present"])
+def test_weekdays_in_each_tense_are_those_worked_out_in_that_tense(monkeypatch, tense):
+    """A bare weekday that is the reference date's own comes out as that day without the tense
+    being asked for; any other, as the tense says (back, ahead, or the nearer one)."""
+    monkeypatch.setattr(dates, "_tense", lambda text, start, end: tense)
+    for n in range(14):
+        ref = dates.date(2025, 5, 19) + dates.timedelta(days=n)
+        for weekday, name in enumerate(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                                        "Saturday", "Sunday")):
+            [found] = dates.find_timexes(f"They met on {name}.", ref)
+            delta = weekday - ref.weekday()
+            back, ahead = (delta - 7 if delta > 0 else delta), (delta + 7 if delta < 0 else delta)
+            expected = {"past": back, "future": ahead}.get(tense, back if -back <= ahead else ahead)
+            assert found.value == (ref + dates.timedelta(days=expected)).isoformat(), (name, ref, tense)
+
+
+#: The trigger the clock rule had (a regex searched in each line), for the test below.
+_CLOCK_LINE_SHAPE = re.compile(r"\d(?::\d|\s*(?:UTC|GMT|Z|hrs|hours|[ap]\.?m))")
+
+
+def test_clock_shape_of_pieces_passes_every_line_the_line_shape_passed(lines):
+    clock = next(rule for rule in dates._RULES if rule.handler is dates._clock)
+    odd = _random_lines(26, 5000, "19 :amp.UTCZhrsoug\t\u00a0\u2009(")
+    seen = 0
+    for line in lines + odd + ["5 pm", "1600\u00a0hrs", "10 a.m.", "5.30\tpm", "3 \u2009Z", "12:00", "7am"]:
+        if _CLOCK_LINE_SHAPE.search(line):
+            assert clock in dates._rules_for(line), line
+            seen += 1
+    assert seen > 300
+
+
+def test_tense_of_sentences_mixing_markers_is_the_tense_as_first_written():
+    """``_tense`` decides without distances where the markers that count all say the same, and
+    stops at the first past one where no future one counts: random sentences of markers (some
+    in the span, some after "be", some in other clauses), every span of one to three words."""
+    rng = random.Random(27)
+    words = ("will said was be completed expected is set to begin Monday it the — ; , and , but "
+             "until next WILL Said ſaid shall would had done talked indeed").split()
+    for _ in range(400):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 18))) + "."
+        text = text.translate(dates._CASE_FOLD)  # as find_timexes scans it
+        starts = [match.start() for match in re.finditer(r"\S+", text)]
+        for i, start in enumerate(starts):
+            for end in starts[i + 1:i + 4] + [len(text)]:
+                expected = _reference_tense(text, start, end)
+                assert dates._tense(text, start, end) == expected, (text, start, end)
+
+
+def test_odd_letters_are_folded_as_str_translate_folds_them(lines):
+    """``_fold_odd_letters`` (substring tests before ``str.translate``) and ``fold_case``."""
+    odd = _random_lines(28, 3000, "aZ ſıİKé\u00a0-")
+    for text in lines + odd + ["", "ſ", "ı", "İ", "é", "\n".join(lines[:50])]:
+        expected = text.translate(dates._CASE_FOLD)
+        assert dates._fold_odd_letters(text) == expected, text
+        assert dates.fold_case(text) == expected.lower(), text

@@ -647,7 +647,7 @@ def _rule(
         compiled = re.compile(f"(?={starts})(?:{body})", compiled.flags)
 
     def register(handler: _Handler) -> _Handler:
-        global _ALWAYS_MASK
+        global _ALWAYS_MASK, _PREFILTER
         index = len(_RULES)
         _RULES.append(_Rule(compiled, handler, priority, _folded(compiled)))
         for word in words:
@@ -665,6 +665,7 @@ def _rule(
             _ALWAYS_MASK = _mask(_ALWAYS)
         _PIECE_MASKS.clear()
         _MASK_RULES.clear()
+        _PREFILTER = None  # built again from the new tables when a piece asks for it
         return handler
 
     return register
@@ -733,12 +734,111 @@ def _rules_of_mask(mask: int) -> tuple[_Rule, ...]:
 def _rules_of_word(word: str) -> int:
     """The rules a word (or any piece of a line) triggers, as a bit mask: it holds one of their
     ``words`` (in any case) or ``cased``, or a match of their ``shape``. Memoised per piece in
-    :data:`_PIECE_MASKS`."""
+    :data:`_PIECE_MASKS`.
+
+    A piece is first searched for any trigger of each kind at once (:class:`_Prefilter`: four
+    searches, where testing each of some 85 triggers costs ~10 µs); only a kind that is there has
+    its triggers tested one by one, as the plain definition does (one trigger may sit inside
+    another: each must be found). Nearly every piece triggers nothing.
+    """
     folded = fold_case(word)
-    found = [rules for trigger, rules in _BY_WORD.items() if trigger in folded]
-    found += [rules for trigger, rules in _BY_CASED.items() if trigger in word]
-    found += [rules for shape, rules in _BY_SHAPE.items() if shape.search(word)]
-    return _mask(frozenset().union(*found))
+    prefilter = _PREFILTER or _build_prefilter()
+    mask = 0
+    if prefilter.words(folded):
+        for trigger, rules in prefilter.word_masks:
+            if trigger in folded:
+                mask |= rules
+    if prefilter.cased(word):
+        for trigger, rules in prefilter.cased_masks:
+            if trigger in word:
+                mask |= rules
+    if prefilter.folded_shapes(folded):
+        for shape, rules in prefilter.folded_shape_masks:
+            if shape(word):
+                mask |= rules
+    if prefilter.shapes(word):
+        for shape, rules in prefilter.shape_masks:
+            if shape(word):
+                mask |= rules
+    for shape, rules in prefilter.other_shape_masks:
+        if shape(word):
+            mask |= rules
+    return mask
+
+
+class _Prefilter(NamedTuple):
+    """Searches that find whether a piece holds any trigger of a kind (see :func:`_rules_of_word`),
+    each with the triggers of that kind and the bit masks of their rules, as bound methods.
+
+    ``words`` searches the piece in lower case (:func:`fold_case`) for any of :data:`_BY_WORD`, and
+    ``cased`` the piece as written for any of :data:`_BY_CASED`: one regex of all of them (as a
+    trie, :func:`_trie`), which finds one exactly where one is in the piece. A shape that has a
+    case-sensitive twin for text in lower case (:func:`_folded`) is in ``folded_shapes``, the
+    alternation of those twins, searched in the piece in lower case: every match of a shape in a
+    piece is one of its twin there (the twins :func:`find_timexes` scans with rest on that). The
+    other shapes are in ``shapes``, their alternation (each with its flags, scoped), searched in the
+    piece; the tests that follow are the shapes themselves, on the piece as written. A shape with
+    a group (which another pattern's group could clash with) or flags other than ``(?i)`` (which
+    its body, joined to others, would lose) is in ``other_shape_masks``, tested on every piece.
+    """
+
+    words: Callable[[str], object]
+    word_masks: tuple[tuple[str, int], ...]
+    cased: Callable[[str], object]
+    cased_masks: tuple[tuple[str, int], ...]
+    folded_shapes: Callable[[str], object]
+    folded_shape_masks: tuple[tuple[Callable[[str], object], int], ...]
+    shapes: Callable[[str], object]
+    shape_masks: tuple[tuple[Callable[[str], object], int], ...]
+    other_shape_masks: tuple[tuple[Callable[[str], object], int], ...]
+
+
+#: The prefilter of the tables as they are; None until a piece needs it after a rule is registered.
+_PREFILTER: _Prefilter | None = None
+
+
+def _build_prefilter() -> _Prefilter:
+    """:data:`_PREFILTER`, built from :data:`_BY_WORD`, :data:`_BY_CASED` and :data:`_BY_SHAPE`."""
+    global _PREFILTER
+    folded, joined, alone = [], [], []
+    for shape, rules in _BY_SHAPE.items():
+        flags = shape.flags & ~re.UNICODE
+        twin = _folded(shape) if not shape.groups else None
+        if twin is not None and not twin.flags & ~re.UNICODE:
+            folded.append((shape, twin.pattern, rules))
+        elif not shape.groups and flags in (0, re.IGNORECASE):
+            body = _GLOBAL_FLAGS.sub("", shape.pattern, count=1)
+            joined.append((shape, f"(?i:{body})" if flags else f"(?:{body})", rules))
+        else:
+            alone.append((shape, rules))
+    _PREFILTER = _Prefilter(
+        _search_of(_trie(list(_BY_WORD))), tuple((word, _mask(rules)) for word, rules in _BY_WORD.items()),
+        _search_of(_trie(list(_BY_CASED))), tuple((word, _mask(rules)) for word, rules in _BY_CASED.items()),
+        _search_of("|".join(f"(?:{twin})" for _, twin, _ in folded)),
+        tuple((shape.search, _mask(rules)) for shape, _, rules in folded),
+        _search_of("|".join(body for _, body, _ in joined)),
+        tuple((shape.search, _mask(rules)) for shape, _, rules in joined),
+        tuple((shape.search, _mask(rules)) for shape, rules in alone),
+    )
+    return _PREFILTER
+
+
+def _search_of(pattern: str) -> Callable[[str], object]:
+    """The ``search`` of ``pattern``; for no pattern, one that finds nothing."""
+    return re.compile(pattern or "(?!)").search
+
+
+def _trie(words: list[str]) -> str:
+    """A regex that finds exactly where one of ``words`` (literals) is, its alternatives grouped
+    by their first characters (cheaper to search than a plain alternation of the words)."""
+    if not words:
+        return ""
+    if "" in words:
+        rest = _trie([word for word in words if word])
+        return f"(?:{rest})?" if rest else ""
+    alternatives = [re.escape(first) + _trie([word[1:] for word in words if word[0] == first])
+                    for first in sorted({word[0] for word in words})]
+    return alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
 
 
 class _Memo(dict):

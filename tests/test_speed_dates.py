@@ -5,9 +5,11 @@ seed articles, lines written to exercise the rules, and random lines of words th
 their triggers look at (in odd cases, with odd white space).
 """
 
+import json
 import random
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -299,3 +301,134 @@ def test_odd_letters_are_folded_as_str_translate_folds_them(lines):
         expected = text.translate(dates._CASE_FOLD)
         assert dates._fold_odd_letters(text) == expected, text
         assert dates.fold_case(text) == expected.lower(), text
+
+
+# --------------------------------------------------------------------------------------------
+# What a piece of a line triggers: prefilters, then the triggers of the kinds found
+
+
+_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "meantime_en" / "docs.jsonl"
+
+
+def _plain_rules_of_word(word: str) -> int:
+    """``dates._rules_of_word`` as first written: every trigger tested one by one."""
+    folded = dates.fold_case(word)
+    found = [rules for trigger, rules in dates._BY_WORD.items() if trigger in folded]
+    found += [rules for trigger, rules in dates._BY_CASED.items() if trigger in word]
+    found += [rules for shape, rules in dates._BY_SHAPE.items() if shape.search(word)]
+    return dates._mask(frozenset().union(*found))
+
+
+def _triggers() -> list[str]:
+    """The trigger words and strings, and the words of the whole-word shapes."""
+    shaped = [word for shape in dates._BY_SHAPE for word in re.findall(r"[a-z]{2,}", shape.pattern)]
+    return sorted({*dates._BY_WORD, *dates._BY_CASED, *shaped})
+
+
+def _random_pieces(seed: int, count: int) -> list[str]:
+    """Pieces made of triggers, parts of them, digits, punctuation and odd letters ("ſ", "İ", "ı",
+    the Kelvin sign), in odd cases, some with white space or other characters inside."""
+    rng = random.Random(seed)
+    triggers = _triggers()
+    bits = ["1", "2", "19", "2009", "0", "3", ":", "-", "/", ".", "'", "’", ",", "(", ")", "s", "am",
+            "pm", "p.m", "Z", "UTC", "hrs", "ſ", "İ", "ı", "\u212a", "é", "_", "\u00a0", " ", "\n", "x"]
+    pieces = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(1, 4)):
+            roll = rng.random()
+            if roll < 0.4:
+                part = rng.choice(triggers)
+            elif roll < 0.6:
+                word = rng.choice(triggers)
+                start = rng.randint(0, len(word) - 1)
+                part = word[start:rng.randint(start + 1, len(word))]
+            else:
+                part = rng.choice(bits)
+            part = rng.choice((str, str, str.upper, str.lower, str.title, str.swapcase))(part)
+            if rng.random() < 0.2:  # an odd letter for one like it
+                part = part.replace(rng.choice("sSiIkK"), rng.choice(("ſ", "İ", "ı", "\u212a")), 1)
+            parts.append(part)
+        pieces.append("".join(parts))
+    return pieces
+
+
+def test_pieces_trigger_what_each_trigger_tested_alone_finds(lines):
+    """``_rules_of_word`` (prefilters first) against the plain definition: on every piece of the
+    seed articles, the evaluation articles (when installed) and the lines above, on every
+    trigger alone and inside longer words, and on random pieces of triggers and odd characters."""
+    pieces = {piece for line in lines for piece in line.split()}
+    if _EVAL.exists():
+        for line in _EVAL.read_text(encoding="utf-8").splitlines():
+            pieces.update(json.loads(line)["text"].split())
+    for trigger in _triggers():
+        for word in (trigger, trigger.upper(), trigger.title(), trigger.swapcase()):
+            pieces.update((word, f"x{word}", f"{word}y", f"2{word}s", f"({word},", f"{word}'s", f"_{word}_",
+                           word.replace("s", "ſ"), word.replace("i", "ı"), word.replace("I", "İ"),
+                           word.replace("k", "\u212a"), word[:-1], word[1:]))
+    pieces.update(_random_pieces(3, 20000))
+    pieces.update(_random_lines(4, 3000, "aZ9 _-–.'’&ſİıKé²,:/"))
+    triggered = 0
+    for piece in sorted(pieces):
+        expected = _plain_rules_of_word(piece)
+        assert dates._rules_of_word(piece) == expected, piece
+        triggered += expected != 0
+    assert triggered > 5000  # the pieces above do trigger rules, most kinds of them
+
+
+def test_letters_a_case_insensitive_shape_matches_are_those_folded_to_its_letters():
+    """What the lower-case prefilter of the case-insensitive shapes rests on: every character an
+    ``(?i)`` regex takes for an ASCII letter or digit is that letter or digit in lower case."""
+    every_character = "".join(map(chr, range(0x110000)))
+    for letter in "abcdefghijklmnopqrstuvwxyz0123456789":
+        for match in re.finditer(f"(?i){letter}", every_character):
+            assert dates.fold_case(match[0]) == letter, hex(ord(match[0]))
+
+
+@pytest.mark.parametrize("extra", [
+    {},  # the tables as they are
+    {"words": {"day": {0}, "days": {1}, "ay": {2}, "9q": {3}}, "cased": {"May": {4}, "Mayday": {5}}},
+    {"shapes": {r"(?i)[A-Z]\d": {6}, r"(\d)\1": {7}, r"(?x) \d \d # two digits": {8}, r"(?a)\w\d": {9},
+                r"(?i)\b(?:fall|autumn)\b": {10}, r"(?i)(?-i:Fall)": {11}, r"\d(?i:am)": {12},
+                r"(?ix) \b fall \b  # the season": {13}, r"(?ia)\bfall\b": {14}, r"(?i)(f)all": {15}}},
+    {"words": {}, "cased": {}, "shapes": {}},  # nothing to find
+])
+def test_prefilters_of_other_tables_find_what_their_triggers_find(monkeypatch, extra):
+    """The prefilters are built from the tables as they are (triggers inside others, one a prefix
+    of another, shapes with groups, verbose, ASCII-only or partly case-sensitive, or none)."""
+    pieces = _random_pieces(5, 4000) + ["Mayday", "MAYDAY", "9Q", "a9", "A9", "é9", "Fall", "FALL", "11", "3AM",
+                                         "3am", "3ſam", "daysay", "", "x", "ſall", "faLL"]
+    tables = {"words": dict(dates._BY_WORD), "cased": dict(dates._BY_CASED), "shapes": dict(dates._BY_SHAPE)}
+    for kind, triggers in extra.items():
+        if not triggers:
+            tables[kind] = {}
+        for trigger, rules in triggers.items():
+            trigger = re.compile(trigger) if kind == "shapes" else trigger
+            tables[kind][trigger] = tables[kind].get(trigger, set()) | {index + 40 for index in rules}
+    monkeypatch.setattr(dates, "_BY_WORD", tables["words"])
+    monkeypatch.setattr(dates, "_BY_CASED", tables["cased"])
+    monkeypatch.setattr(dates, "_BY_SHAPE", tables["shapes"])
+    monkeypatch.setattr(dates, "_PREFILTER", None)
+    for piece in pieces:
+        assert dates._rules_of_word(piece) == _plain_rules_of_word(piece), piece
+
+
+def test_a_rule_registered_later_is_found_in_the_pieces_that_trigger_it(monkeypatch):
+    """Registering a rule drops the prefilters, built again (with its triggers) when next needed."""
+    for name in ("_RULES", "_BY_WORD", "_BY_CASED", "_BY_SHAPE", "_BY_LINE_SHAPE", "_LINE_SHAPE_MASKS"):
+        value = getattr(dates, name)  # copies, sets of rules included
+        copy = {key: set(rules) for key, rules in value.items()} if name.startswith("_BY") else type(value)(value)
+        monkeypatch.setattr(dates, name, copy)
+    monkeypatch.setattr(dates, "_PREFILTER", dates._PREFILTER)
+    assert dates._rules_of_word("wombat") == 0
+    dates._rule(r"wombat", words=("wombat",), shape=r"\d~\d")(lambda match, line: None)
+    dates._rule(r"Qyz", cased=("Qyz",))(lambda match, line: None)
+    new = 1 << len(dates._RULES) - 2
+    assert dates._PREFILTER is None
+    for piece in ("wombat", "WOMBATS", "3~4", "Qyzwombat", "qyz", "QYZ"):
+        assert dates._rules_of_word(piece) == _plain_rules_of_word(piece), piece
+    assert dates._rules_of_word("WOMBAT") == new
+    assert dates._rules_of_word("Qyzwombat") == new | new << 1
+    dates._PIECE_MASKS.clear()  # keys worked out with the rules above
+    dates._MASK_RULES.clear()
+

@@ -108,10 +108,11 @@ def extract_events(
 
         furniture = furniture_of(sentences)
     by_sentence: dict[int, list[Timex]] = {}
+    span_starts = [span.start for span in sentences]
     for timex in timexes:
         if timex.kind not in ("DATE", "TIME") or timex.value is None or timex.precision not in _DATED:
             continue
-        index = _sentence_of(sentences, timex.start)
+        index = _sentence_of(sentences, timex.start, span_starts)
         if index is None or index in furniture:
             continue
         span = sentences[index]
@@ -120,6 +121,11 @@ def extract_events(
         by_sentence.setdefault(index, []).append(timex)
 
     events: list[EventCandidate] = []
+    if not by_sentence:
+        return events
+    mention_starts = [mention.start for mention in mentions]
+    if any(map(int.__gt__, mention_starts, mention_starts[1:])):
+        mention_starts = None  # not in order of start: _entities_in looks at every mention
     for index, found in sorted(by_sentence.items()):
         span = sentences[index]
         dates: dict[str, Timex] = {}
@@ -130,12 +136,13 @@ def extract_events(
             del dates[value]  # "yesterday, at this year's conference": the day says it all
         if not _says_something(span.text, found):
             continue  # a dateline: the date and nothing else
-        clauses = _clauses(span)
+        # only a long sentence or one with several dates is cut into clauses (_pick_clauses)
+        clauses = _clauses(span) if len(dates) > 1 or span.end - span.start > MAX_LINE else []
         for timex in sorted(dates.values(), key=lambda t: t.start):
             others = [t for t in dates.values() if t is not timex]
             pieces, joiner = _pick_clauses(text, span, clauses, timex, others, mentions)
             line = _tidy(text, pieces, joiner, timex)
-            names = _entities_in(mentions, pieces, line)
+            names = _entities_in(mentions, pieces, line, mention_starts)
             events.append(EventCandidate(timex.value, timex.precision, timex.explicit, span.start, span.end,
                                          line, timex.text, names, timex.modifier, timex.range_end))
     return events
@@ -152,10 +159,23 @@ def _says_something(sentence: str, timexes: list[Timex]) -> bool:
     rest = sentence
     for timex in timexes:
         rest = rest.replace(timex.text, " ")
-    return re.search(r"[^\W\d_]{3,}", rest) is not None
+    return _LONG_WORD.search(rest) is not None
 
 
-def _sentence_of(sentences: Sequence[Span], offset: int) -> int | None:
+_LONG_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _sentence_of(sentences: Sequence[Span], offset: int,
+                 starts: Sequence[int] | None = None) -> int | None:
+    """The index of the sentence that holds ``offset``, or None.
+
+    ``starts``: the sentences' starts, where the caller has them; the sentences follow one another
+    without overlapping, so the only one that can hold ``offset`` is the last to start at or
+    before it (``tests/test_speed_events.py`` checks this gives the first that holds it).
+    """
+    if starts is not None:
+        index = bisect_right(starts, offset) - 1
+        return index if index >= 0 and offset < sentences[index].end else None
     for index, span in enumerate(sentences):
         if span.start <= offset < span.end:
             return index
@@ -282,11 +302,16 @@ _ANAPHORIC_OPENING = re.compile(
 
 def _tidy(text: str, pieces: list[tuple[int, int]], joiner: str, timex: Timex) -> str:
     """Join the pieces into one readable line: whole words, balanced quotes, at most MAX_LINE."""
-    line = joiner.join(text[start:end].strip(" ,;:") for start, end in pieces)
-    line = re.sub(r"\s+", " ", line).strip()
+    if len(pieces) == 1:
+        line = text[pieces[0][0]:pieces[0][1]].strip(" ,;:")
+    else:
+        line = joiner.join(text[start:end].strip(" ,;:") for start, end in pieces)
+    line = " ".join(line.split())  # re.sub(r"\s+", " ", line).strip(): str.split's white space is \s
     if (match := _ANAPHORIC_OPENING.match(line)) and not timex.explicit:
         line = line[match.end():]  # "At that time, Macron claimed": the date says when
-    line = _balance_quotes(_drop_dangling(_REPORTING.sub("", line))).strip(" ,;:—–-")
+    if reporting := _REPORTING.match(line):  # _REPORTING.sub("", line): "^" holds at 0 only
+        line = line[reporting.end():]
+    line = _balance_quotes(_drop_dangling(line)).strip(" ,;:—–-")
     if line and line[0].islower():
         line = line[0].upper() + line[1:]
     if line and line[-1] not in ".!?…\"”»)'’":
@@ -313,9 +338,13 @@ def _balance_quotes(line: str) -> str:
     """Drop the quote marks that open or close nothing on this line.
 
     Curly quotes, guillemets and the ``tokenised'' pairs are matched as pairs; an odd straight
-    double quote goes (the first one when it opens the line, else the last).
+    double quote goes (the first one when it opens the line, else the last). Where a mark goes,
+    the white space around it closes up to one space. ``line`` has no two white-space characters
+    in a row (``_tidy`` gives none), so a line that loses no mark is returned as it is.
     """
     marks = list(_QUOTE.finditer(line))
+    if not marks:
+        return line
     stack: list[re.Match] = []
     unmatched: list[re.Match] = []
     for mark in marks:
@@ -330,24 +359,35 @@ def _balance_quotes(line: str) -> str:
     straight = [mark for mark in marks if mark.group(0) == '"']
     if len(straight) % 2:
         unmatched.append(straight[0] if straight[0].start() == 0 else straight[-1])
+    if not unmatched:
+        return line
     for mark in sorted(unmatched, key=lambda m: m.start(), reverse=True):
         line = line[:mark.start()] + line[mark.end():]
     return re.sub(r"\s{2,}", " ", line)
 
 
-def _entities_in(mentions: Sequence[Mention], pieces: list[tuple[int, int]], line: str) -> tuple[str, ...]:
-    """Names of the entities mentioned in the pieces that made it into the line."""
+def _entities_in(mentions: Sequence[Mention], pieces: list[tuple[int, int]], line: str,
+                 starts: Sequence[int] | None = None) -> tuple[str, ...]:
+    """Names of the entities mentioned in the pieces that made it into the line.
+
+    ``starts``: the mentions' starts, where they are in order (of start): then only those that
+    start from the first piece to the last are looked at, in the same order.
+    """
     if not pieces:
         return ()
     low, high = min(start for start, _ in pieces), max(end for _, end in pieces)
     names: list[str] = []
+    if starts is not None:
+        mentions = mentions[bisect_left(starts, low):bisect_right(starts, high)]
     for mention in mentions:
         if mention.start < low or mention.end > high:
             continue  # outside every piece (a cheap test first: most mentions are elsewhere)
         if getattr(mention, "form", "name") == "demonym":
             continue  # "French national": an adjective, not a participant
-        if mention.name in names or not any(start <= mention.start and mention.end <= end for start, end in pieces):
+        if mention.name in names:
             continue
+        if len(pieces) > 1 and not any(a <= mention.start and mention.end <= b for a, b in pieces):
+            continue  # (one piece spans low to high: the test above said it)
         if _has_whole_word(line, mention.text):
             names.append(mention.name)
     return tuple(names)
@@ -357,20 +397,18 @@ def _has_whole_word(line: str, word: str) -> bool:
     """True when ``word`` occurs in ``line`` with no word character (``\\w``) on either side.
 
     The same as searching ``(?<!\\w)`` + ``re.escape(word)`` + ``(?!\\w)``, with no regex to compile
-    for every new name.
+    for every new name. What ``\\w`` matches in a ``str`` pattern: a letter, a digit or numeral
+    (``str.isalnum``), or "_".
     """
     start = line.find(word)
     while start >= 0:
         end = start + len(word)
-        if not (start and _is_word_char(line[start - 1])) and not (end < len(line) and _is_word_char(line[end])):
+        before = line[start - 1] if start else " "
+        after = line[end] if end < len(line) else " "
+        if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
             return True
         start = line.find(word, start + 1)
     return False
-
-
-def _is_word_char(char: str) -> bool:
-    """What ``\\w`` matches in a ``str`` pattern: a letter, a digit or numeral, or "_"."""
-    return char.isalnum() or char == "_"
 
 
 # --------------------------------------------------------------------------------------------

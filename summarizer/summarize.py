@@ -16,6 +16,7 @@ import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy
 from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
@@ -206,39 +207,53 @@ def lexrank_centrality(
     if not sentences:
         return []
     term_of = _term_of(language)
-    vocabulary: dict[str, int] = {}
-    rows: list[int] = []
-    columns: list[int] = []
-    column_of: dict[str, int] = {}  # a word as written -> its term's column (-1: none), once per text
-    for row, sentence in enumerate(sentences):
-        before = len(columns)
-        for word in _WORD.findall(sentence):
-            column = column_of.get(word)
-            if column is None:
-                term = term_of(word)
-                column = column_of[word] = -1 if term is None else vocabulary.setdefault(term, len(vocabulary))
-            if column >= 0:
-                columns.append(column)
-        rows += [row] * (len(columns) - before)
+    words_of = list(map(_WORD.findall, sentences))
+    terms = list(map(term_of, chain.from_iterable(words_of)))
+    # the terms take their columns in the order they first come in the text, from 1: column 0
+    # takes the words with no term (stop words, numbers) and is dropped
+    vocabulary = dict.fromkeys(terms)
+    vocabulary.pop(None, None)
+    column = dict(zip(vocabulary, range(1, len(vocabulary) + 1)))
+    column[None] = 0
     n = len(sentences)
     width = max(len(vocabulary), 1)
-    cells = numpy.array(rows, dtype=numpy.intp) * width + numpy.array(columns, dtype=numpy.intp)
-    counts = numpy.bincount(cells, minlength=n * width).reshape(n, width).astype(float)
+    # cell (row, column) of rows (width + 1) wide
+    row_starts = numpy.arange(0, n * (width + 1), width + 1, dtype=numpy.intp)
+    rows = numpy.repeat(row_starts, list(map(len, words_of)))
+    cells = rows + numpy.fromiter(map(column.__getitem__, terms), dtype=numpy.intp, count=len(terms))
+    counts = numpy.bincount(cells, minlength=n * (width + 1)).reshape(n, width + 1)[:, 1:].astype(float)
     peaks = counts.max(axis=1, keepdims=True)
-    tf = counts / numpy.where(peaks > 0, peaks, 1)
+    tf = counts / numpy.maximum(peaks, 1)  # peaks are whole numbers: max(p, 1) is where(p > 0, p, 1)
     df = (counts > 0).sum(axis=0)
     idf = numpy.log(n / (1 + df))
     weights = tf * idf
     norms = numpy.sqrt((weights**2).sum(axis=1))
     dots = weights @ weights.T
     scale = numpy.outer(norms, norms)
+    # a zero norm is a zero row of weights, whose dots are 0 too: 0 / 0 is NaN, never above the
+    # threshold, as the similarity of 0 given for it before
     with numpy.errstate(divide="ignore", invalid="ignore"):
-        similarity = numpy.where(scale > 0, dots / numpy.where(scale > 0, scale, 1), 0.0)
-    adjacency = (similarity > threshold).astype(float)
-    degrees = adjacency.sum(axis=1)
-    degrees[degrees == 0] = 1
+        adjacency = (dots / scale > threshold).astype(float)
+    degrees = numpy.maximum(adjacency.sum(axis=1), 1)  # whole numbers again
     matrix = adjacency / degrees[:, None]
-    return list(LexRankSummarizer.power_method(matrix, epsilon))
+    return list(_power_method(matrix, epsilon))
+
+
+def _power_method(matrix: numpy.ndarray, epsilon: float) -> numpy.ndarray:
+    """``LexRankSummarizer.power_method``, the same float operations in the same order, with
+    ``numpy.linalg.norm(x)`` written as what it does for a vector of floats, ``sqrt(x.dot(x))``
+    (``tests/test_speed_events.py`` checks the vectors are equal)."""
+    transposed_matrix = matrix.T
+    sentences_count = len(matrix)
+    p_vector = numpy.array([1.0 / sentences_count] * sentences_count)
+    lambda_val = 1.0
+    while lambda_val > epsilon:
+        next_p = numpy.dot(transposed_matrix, p_vector)
+        next_p /= math.sqrt(next_p.dot(next_p))
+        change = numpy.subtract(next_p, p_vector)
+        lambda_val = math.sqrt(change.dot(change))
+        p_vector = next_p
+    return p_vector
 
 
 #: newsrank's blend, chosen by leave-one-out ROUGE on GUM's Wikinews articles with human

@@ -5,15 +5,14 @@ seed articles, lines written to exercise the rules, and random lines of words th
 their triggers look at (in odd cases, with odd white space).
 """
 
-import json
 import random
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from summarizer import dates
+from tests.corpus import eval_texts
 from tests.test_speed_equivalence import LINES, _plain, _random_lines, _reference_scan
 
 #: Words the rules and their triggers look at, some only nearly ("today", "days", "weekend").
@@ -307,7 +306,6 @@ def test_odd_letters_are_folded_as_str_translate_folds_them(lines):
 # What a piece of a line triggers: prefilters, then the triggers of the kinds found
 
 
-_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "meantime_en" / "docs.jsonl"
 
 
 def _plain_rules_of_word(word: str) -> int:
@@ -358,9 +356,8 @@ def test_pieces_trigger_what_each_trigger_tested_alone_finds(lines):
     seed articles, the evaluation articles (when installed) and the lines above, on every
     trigger alone and inside longer words, and on random pieces of triggers and odd characters."""
     pieces = {piece for line in lines for piece in line.split()}
-    if _EVAL.exists():
-        for line in _EVAL.read_text(encoding="utf-8").splitlines():
-            pieces.update(json.loads(line)["text"].split())
+    for text in eval_texts():
+        pieces.update(text.split())
     for trigger in _triggers():
         for word in (trigger, trigger.upper(), trigger.title(), trigger.swapcase()):
             pieces.update((word, f"x{word}", f"{word}y", f"2{word}s", f"({word},", f"{word}'s", f"_{word}_",

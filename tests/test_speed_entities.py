@@ -6,26 +6,19 @@ these reuse), on the seed articles, the evaluation articles where they are insta
 lines of odd characters (possessives, quote marks, white space of every kind).
 """
 
-import json
 import random
-from pathlib import Path
 
 import pytest
 
 from summarizer import entities
 from summarizer.sentences import Span, split_sentences
-from tests.test_speed_equivalence import _random_lines, _reference_doc_notes, _reference_tokens
-
-_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "meantime_en" / "docs.jsonl"
-
+from tests.corpus import eval_texts, seed_texts
+from tests.test_speed_equivalence import _random_lines, _reference_tokens
 
 @pytest.fixture(scope="module")
-def texts(request):
+def texts():
     """The seed articles, the evaluation articles (when installed), and lines with possessives."""
-    seeds = sorted((request.config.rootpath / "seeds").glob("*.txt"))
-    out = [path.read_text(encoding="utf-8") for path in seeds]
-    if _EVAL.exists():
-        out += [json.loads(line)["text"] for line in _EVAL.read_text(encoding="utf-8").splitlines()[:60]]
+    out = seed_texts() + eval_texts(60)
     out += [
         "Jones' car and the Smiths' house; France’s and Paris's plans. “Shares fell,” said O'Neil.",
         "Barack Obama’s Visit To Paris Ends Today\nJOHN SMITH SAID THE ROCKETS HIT",
@@ -77,21 +70,6 @@ def test_every_capital_and_given_name_is_capitalised():
     gaz = entities.gazetteer()
     assert all(entities._shape(name)[1] for name in gaz.capitals)
     assert all(entities._shape(name)[1] for name in gaz.given_names)
-
-
-def test_doc_notes_are_the_plain_notes(texts):
-    for text in texts + _random_lines(13, 300, "aZ9 .'’ParisJohnMARYiPhone\n"):
-        spans = split_sentences(text)
-        doc = entities._Doc(text, spans)
-        fast = (
-            [[(t.text, t.start, t.end, t.initial, t.index) for t in tokens] for tokens in doc.sentences],
-            doc.lower_words,
-            list(doc.mid_caps.items()),
-            doc.surnames,
-            doc.shouting,
-            doc.capitals,
-        )
-        assert fast == _reference_doc_notes(text, spans), text
 
 
 def test_candidate_start_and_end_fields_are_those_of_their_tokens(texts, monkeypatch):

@@ -215,8 +215,9 @@ def test_doc_notes_what_the_slow_way_notes(texts):
         "JOHN SMITH SAID THE ROCKETS HIT",  # shouting
         "Barack Obama’s Visit To Paris Ends Today",  # a headline, a possessive
         "Paris’s mayor Anne Hidalgo said.",  # a capital, a given name and surname
+        "Jones' car and the Smiths' house; France’s and Paris's plans. “Shares fell,” said O'Neil.",
     ]
-    for text in texts + extra + _random_lines(7, 500, "aZ9 .'’ParisJohnMARY\n"):
+    for text in texts + extra + _random_lines(7, 500, "aZ9 .'’ParisJohnMARYiPhone\n"):
         spans = split_sentences(text)
         doc = entities._Doc(text, spans)
         fast = (

@@ -6,11 +6,9 @@ tests/test_speed_equivalence.py and random lines of odd characters (quote marks,
 every kind).
 """
 
-import json
 import random
 import re
 import sys
-from pathlib import Path
 
 import numpy
 import pytest
@@ -21,22 +19,15 @@ from summarizer.dates import find_timexes
 from summarizer.entities import extract_entities
 from summarizer.sentences import split_sentences
 from summarizer.tokenizer import _WORD
+from tests.corpus import eval_texts, seed_texts
 from tests.test_speed_equivalence import LINES, _random_lines
 
 summarize_module = sys.modules["summarizer.summarize"]  # the package exports a function of that name
 
-_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "meantime_en" / "docs.jsonl"
-
-
 @pytest.fixture(scope="module")
-def texts(request):
+def texts():
     """The seed articles, the evaluation articles (when installed), and the temporal lines."""
-    seeds = sorted((request.config.rootpath / "seeds").glob("*.txt"))
-    out = [path.read_text(encoding="utf-8") for path in seeds]
-    if _EVAL.exists():
-        out += [json.loads(line)["text"] for line in _EVAL.read_text(encoding="utf-8").splitlines()[:60]]
-    out.append("\n".join(LINES))
-    return out
+    return seed_texts() + eval_texts(60) + ["\n".join(LINES)]
 
 
 @pytest.fixture(scope="module")

@@ -38,7 +38,6 @@ from ..briefings.delivery import DeliveryReport, deliver_one, resume_open
 from ..briefings.errors import ChatMoved, ChatUnavailable
 from ..briefings.feeds import PollResult, due_feeds, poll_feed
 from ..briefings.models import Digest
-from ..briefings.schedule import iso
 from . import render
 from .context import BriefingContext
 

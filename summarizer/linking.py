@@ -82,7 +82,6 @@ def _is_acronym(name: str) -> bool:
 
 def link_across(
     names: Iterable[tuple[str, str]] | Iterable[tuple[str, str, int]],
-    folded: dict[str, str] | None = None,
     *,
     changed_only: bool = False,
 ) -> dict[tuple[str, str], str]:
@@ -91,8 +90,8 @@ def link_across(
     ``names`` are (name, type) pairs, repeated as often as seen, or (name, type, count)
     triples. Every pair seen gets an entry (itself when nothing links it), or with
     ``changed_only`` only the pairs whose canonical name is another (an archive's index: most
-    of its hundreds of thousands of names link to nothing). ``folded``: the names'
-    ``folded_names``, where the caller has them already.
+    of its hundreds of thousands of names link to nothing; :meth:`NameIndex.linkable` tells
+    which can link at all).
     """
     counts: Counter[tuple[str, str]] = Counter()
     for item in names:
@@ -101,8 +100,7 @@ def link_across(
         else:
             counts[(item[0], item[1])] += 1
     # 1. spelling variants: one entry per (folded name, type), under the most frequent spelling
-    if folded is None:
-        folded = folded_names(name for name, _ in counts)
+    folded = folded_names(name for name, _ in counts)
     head: dict[tuple[str, str], str] = {}  # the most frequent spelling, the first seen on a tie
     head_count: dict[tuple[str, str], int] = {}
     total: Counter[tuple[str, str]] = Counter()

@@ -380,7 +380,7 @@ class Briefings:
         """Every (name, type, count), the cross-article alias map and the /who look-ups, cached
         per archive state.
 
-        Rebuilding costs about 1 s per 90,000 distinct names (bench/name_scale.py), and a busy
+        Rebuilding costs about 0.4 s per 100,000 distinct names (bench/name_scale.py), and a busy
         archive changes every minute; so an index built less than ``ENTITY_INDEX_TTL`` seconds ago
         is kept through additions (not deletions) unless ``fresh``. Callers that find nothing in a kept index
         ask again with ``fresh`` (:meth:`_resolve`): a name just ingested is always found.

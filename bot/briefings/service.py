@@ -109,7 +109,7 @@ class Briefings:
         #: Fetch links and feeds on private and local addresses too (intranets, tests).
         self.allow_private_urls = allow_private_urls
         self._entities_cache: EntityIndex | None = None
-        self._entities_building = threading.Lock()  # one rebuild at a time (seconds at 300,000 names)
+        self._entities_building = threading.Lock()  # one rebuild at a time (~1 s at 300,000 names)
 
     @classmethod
     def from_settings(cls, settings, db: str | None = None) -> Briefings:

@@ -335,16 +335,27 @@ def _shorten(line: str, anchor: str) -> str:
 
 
 def _balance_quotes(line: str) -> str:
-    """Drop the quote marks that open or close nothing on this line.
+    """Drop the quote marks that open or close nothing on this line (:func:`_unmatched_quotes`).
+
+    Where a mark goes, the white space around it closes up to one space. ``line`` has no two
+    white-space characters in a row (``_tidy`` gives none), so a line that loses no mark is
+    returned as it is.
+    """
+    unmatched = _unmatched_quotes(line)
+    if not unmatched:
+        return line
+    for mark in sorted(unmatched, key=lambda m: m.start(), reverse=True):
+        line = line[:mark.start()] + line[mark.end():]
+    return re.sub(r"\s{2,}", " ", line)
+
+
+def _unmatched_quotes(line: str) -> list[re.Match]:
+    """The quote marks of ``line`` that open or close nothing.
 
     Curly quotes, guillemets and the ``tokenised'' pairs are matched as pairs; an odd straight
-    double quote goes (the first one when it opens the line, else the last). Where a mark goes,
-    the white space around it closes up to one space. ``line`` has no two white-space characters
-    in a row (``_tidy`` gives none), so a line that loses no mark is returned as it is.
+    double quote is unmatched (the first one when it opens the line, else the last).
     """
     marks = list(_QUOTE.finditer(line))
-    if not marks:
-        return line
     stack: list[re.Match] = []
     unmatched: list[re.Match] = []
     for mark in marks:
@@ -359,11 +370,7 @@ def _balance_quotes(line: str) -> str:
     straight = [mark for mark in marks if mark.group(0) == '"']
     if len(straight) % 2:
         unmatched.append(straight[0] if straight[0].start() == 0 else straight[-1])
-    if not unmatched:
-        return line
-    for mark in sorted(unmatched, key=lambda m: m.start(), reverse=True):
-        line = line[:mark.start()] + line[mark.end():]
-    return re.sub(r"\s{2,}", " ", line)
+    return unmatched
 
 
 def _entities_in(mentions: Sequence[Mention], pieces: list[tuple[int, int]], line: str,

@@ -79,21 +79,8 @@ def test_reporting_match_is_the_substitution(analysed):
 
 
 def _plain_balance_quotes(line):
-    marks = list(events._QUOTE.finditer(line))
-    stack, unmatched = [], []
-    for mark in marks:
-        if mark.group(0) in events._OPENING:
-            stack.append(mark)
-        elif mark.group(0) in events._CLOSING:
-            if stack:
-                stack.pop()
-            else:
-                unmatched.append(mark)
-    unmatched += stack
-    straight = [mark for mark in marks if mark.group(0) == '"']
-    if len(straight) % 2:
-        unmatched.append(straight[0] if straight[0].start() == 0 else straight[-1])
-    for mark in sorted(unmatched, key=lambda m: m.start(), reverse=True):
+    """``_balance_quotes`` as first written: every unmatched mark cut, then the substitution."""
+    for mark in sorted(events._unmatched_quotes(line), key=lambda m: m.start(), reverse=True):
         line = line[:mark.start()] + line[mark.end():]
     return re.sub(r"\s{2,}", " ", line)
 
